@@ -1,0 +1,43 @@
+# The two commands of the README. Both need only python3 (with venv and pip) and make.
+#   make lab   - create .venv, install the course, open JupyterLab on the start page
+#   make test  - create .venv, install the course with its test tools, run every test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+START  := notebooks/00_start_here.ipynb
+# JupyterLab refuses to run as root unless told; root is common in containers.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_ARGS ?=
+PYTEST_ARGS ?= -n auto
+
+.PHONY: lab test install bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) $(START)
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks against peers live in their own environment so peers never leak into the course.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . "lifetimes==0.11.3" "setuptools<82"
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python benchmarks/bench_summary.py
+
+clean:
+	rm -rf $(VENV) $(BENCH_VENV) build dist *.egg-info

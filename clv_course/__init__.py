@@ -1,0 +1,22 @@
+"""clv_course: the helper package of the Customer Lifetime Value course.
+
+One module per concern, in the order data flows:
+
+- :mod:`clv_course.datasets`: the course's data and a careful loader for your own CSV;
+- :mod:`clv_course.shop`: the synthetic shop's generative model and true parameters;
+- :mod:`clv_course.metrics`: CLV components (AOV, frequency, lifespan, retention,
+  discounting, CAC, payback), with :mod:`~clv_course.summary` and :mod:`~clv_course.cohorts`;
+- :mod:`clv_course.i18n` and :mod:`clv_course.formatting`: the learner's language and numbers;
+- :mod:`clv_course.errors`: problems explained as one sentence.
+"""
+
+from clv_course import datasets, metrics
+from clv_course.errors import CourseError, DataFileError, InputError, install_friendly_errors
+from clv_course.formatting import fmt
+from clv_course.i18n import LANGUAGES, _, get_language, set_language
+
+__version__ = "0.1.0"
+__all__ = ["datasets", "metrics", "fmt", "set_language", "get_language", "LANGUAGES", "_",
+           "CourseError", "DataFileError", "InputError", "__version__"]
+
+install_friendly_errors()

@@ -1,0 +1,56 @@
+"""The one place where numbers become text for a learner.
+
+Babel formats each number in the learner's locale: ``1.234,50 €`` in German,
+``$1,234.50`` in English. Notebooks, widgets, plots and messages call
+:func:`fmt` rather than f-strings, so a translated course never shows an
+English decimal point.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from babel import Locale
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from clv_course.i18n import _, babel_locale
+
+Style = Literal["number", "money", "percent", "integer"]
+
+
+def fmt(value: float, style: Style = "number", *, currency: str | None = None,
+        digits: int = 2) -> str:
+    """Format ``value`` for the learner's locale.
+
+    ``style`` is ``"number"`` (``digits`` decimals), ``"integer"``, ``"percent"``
+    (0.256 -> 25.6 % with ``digits=1``) or ``"money"`` (needs ``currency``, an
+    ISO code such as ``"EUR"``, ``"DKK"`` or ``"USD"``). Infinite and missing
+    values are shown as the signs a reader knows, ``∞`` and ``–``.
+    """
+    locale = babel_locale()
+    number = float(value)
+    if math.isnan(number):
+        return "–"
+    if math.isinf(number):
+        return "∞" if number > 0 else "−∞"
+    if style == "integer":
+        return format_decimal(round(number), format="#,##0", locale=locale)
+    if style == "number":
+        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+        return format_decimal(number, format=pattern, locale=locale)
+    if style == "percent":
+        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + " %"
+        text = format_percent(number, format=pattern, locale=locale)
+        # Babel's explicit pattern keeps the space; English and Italian write 26%.
+        return text.replace(" %", "%") if locale.startswith(("en", "it")) else text.replace(" %", "\xa0%")
+    if style == "money":
+        if not currency:
+            raise ValueError(_("Money needs a currency code such as 'EUR', 'DKK' or 'USD'."))
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern
+        if digits != 2:
+            pattern = pattern.replace("0.00", "0" + ("." + "0" * digits if digits > 0 else ""))
+        return format_currency(number, currency, format=pattern, locale=locale,
+                               currency_digits=False)
+    raise ValueError(_("Unknown number style {style!r}: use number, integer, percent or money.")
+                     .format(style=style))

@@ -1,0 +1,76 @@
+"""The course's one translation function and the learner's language.
+
+Every learner-facing string in the package goes through ``_()`` so that the
+course speaks the learner's language. Catalogs are plain gettext ``.po`` files
+in ``clv_course/locale/<lang>/LC_MESSAGES/clv_course.po``, read with Babel at
+run time (no compile step, nothing to forget before a release). A message
+without a translation, or one marked fuzzy (stale), falls back to English.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+DOMAIN = "clv_course"
+LOCALE_DIR = Path(__file__).with_name("locale")
+
+#: The course's languages: code -> the language's own name.
+LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "da": "Dansk", "it": "Italiano"}
+#: The Babel locale used to format numbers, dates and money in each language.
+BABEL_LOCALES: dict[str, str] = {"en": "en_US", "de": "de_DE", "da": "da_DK", "it": "it_IT"}
+DEFAULT_LANGUAGE = "en"
+
+_current_language: str | None = None
+
+
+def _normalise(code: str) -> str:
+    return code.strip().lower().replace("-", "_").split("_")[0]
+
+
+def get_language() -> str:
+    """The learner's language: set_language(), else $CLV_COURSE_LANG, else English."""
+    if _current_language is not None:
+        return _current_language
+    from_env = _normalise(os.environ.get("CLV_COURSE_LANG", ""))
+    return from_env if from_env in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def set_language(code: str) -> str:
+    """Switch the course's messages and number formats to ``code`` (en, de, da or it)."""
+    global _current_language
+    normalised = _normalise(str(code))
+    if normalised not in LANGUAGES:
+        choices = ", ".join(f"{c} ({name})" for c, name in LANGUAGES.items())
+        raise ValueError(_("Unknown language {code!r}. Choose one of: {choices}.").format(
+            code=code, choices=choices))
+    _current_language = normalised
+    return normalised
+
+
+@cache
+def _catalog(language: str) -> dict[str, str]:
+    """msgid -> translation for one language; empty and fuzzy entries are left out."""
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    return {
+        message.id: message.string
+        for message in catalog
+        if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
+    }
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the learner's language (gettext's ``_``)."""
+    return _catalog(get_language()).get(message, message)
+
+
+def babel_locale() -> str:
+    """The Babel locale name for the learner's language, e.g. ``de_DE``."""
+    return BABEL_LOCALES[get_language()]
