@@ -4,13 +4,13 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-START  := notebooks/00_start_here.ipynb
+START  := 00_start_here.ipynb
 # JupyterLab refuses to run as root unless told; root is common in containers.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ARGS ?=
 PYTEST_ARGS ?= -n auto
 
-.PHONY: lab test install bench clean
+.PHONY: lab test install bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) $(START)
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=notebooks \
+		--LabApp.default_url=/lab/tree/$(START) $(LAB_ARGS)
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -41,3 +42,8 @@ bench: $(BENCH_VENV)/.installed
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build dist *.egg-info
+
+# Rewrite the message template after changing a learner-facing string in clv_course/.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract --no-location --sort-output --omit-header \
+		-k _ -o clv_course/locale/clv_course.pot clv_course

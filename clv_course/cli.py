@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         results = check_environment()
         for what, ok, detail in results:
-            print(f"{'OK  ' if ok else 'FAIL'} {what:<22} {detail}")
+            print(f"{_('OK') if ok else _('FAIL'):<5} {what:<22} {detail}")
         failed = [what for what, ok, _detail in results if not ok]
         print(_("All set: the course is ready.") if not failed else
               _("Something is missing: {names}. Run 'make lab' again.").format(

@@ -115,6 +115,12 @@ def _rows_of_mistakes(mask: np.ndarray) -> np.ndarray:
     return np.flatnonzero(mask) + 2
 
 
+def _too_many_values(path: Path, row: int, seen: int, expected: int, sep: str) -> None:
+    _fail(_("{file}, row {row}: this row has {seen} values but the header has {expected} "
+            "columns. Check for a stray separator {sep!r} inside a value.")
+          .format(file=path.name, row=row, seen=seen, expected=expected, sep=sep), path, row)
+
+
 def _parse(text: str, path: Path, sep: str) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
@@ -123,17 +129,23 @@ def _parse(text: str, path: Path, sep: str) -> pd.DataFrame:
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
         if match:
             expected, row, seen = (int(g) for g in match.groups())
-            _fail(_("{file}, row {row}: this row has {seen} values but the header has {expected} "
-                    "columns. Check for a stray separator {sep!r} inside a value.")
-                  .format(file=path.name, row=row, seen=seen, expected=expected, sep=sep), path, row)
+            _too_many_values(path, row, seen, expected, sep)
         _fail(_("{file}: the file could not be read as CSV ({reason}).")
               .format(file=path.name, reason=str(error).strip()), path)
+    if not isinstance(frame.index, pd.RangeIndex):
+        # The first data row has more values than the header: pandas would silently take
+        # the extra leading values as an index and shift every column to the left.
+        reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+        expected = len(next(reader))
+        for record in reader:
+            if len(record) > expected:
+                _too_many_values(path, reader.line_num, len(record), expected, sep)
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 
 
-def _check_separator(frame: pd.DataFrame, header: str, path: Path, sep: str) -> None:
-    if len(frame.columns) > 1:
+def _check_separator(header: str, path: Path, sep: str) -> None:
+    if sep in header:
         return
     for other, shown in _OTHER_SEPARATORS.items():
         if other != sep and other in header:
@@ -164,8 +176,8 @@ def load_transactions(path: str | Path, *, sep: str = ",", decimal: str = ".",
         _fail(_("{file} is empty: it should start with a header row such as "
                 "customer_id,date,amount.").format(file=path.name), path)
     header = text.splitlines()[0]
+    _check_separator(header, path, sep)
     frame = _parse(text, path, sep)
-    _check_separator(frame, header, path, sep)
     if rename:
         frame = frame.rename(columns=rename)
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]

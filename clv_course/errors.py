@@ -37,11 +37,11 @@ def _show_course_error(shell: Any, etype: type, value: BaseException, tb: Any,
     from clv_course.i18n import _
 
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    display(HTML(
-        '<div class="clv-course-error" style="border-left:4px solid #c0392b;'
-        'padding:0.4em 0.8em;background:#fdf2f2">'
-        f"<strong>{_('Please check this:')}</strong> {text}</div>"
-    ))
+    display(HTML(_ERROR_BOX.format(title=_("Please check this:"), text=text)))
+
+
+_ERROR_BOX = ('<div class="clv-course-error" style="border-left:4px solid #c0392b;'
+              'padding:0.4em 0.8em;background:#fdf2f2"><strong>{title}</strong> {text}</div>')
 
 
 def install_friendly_errors() -> bool:

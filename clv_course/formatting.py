@@ -9,6 +9,7 @@ English decimal point.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from babel import Locale
@@ -17,6 +18,11 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from clv_course.i18n import _, babel_locale
 
 Style = Literal["number", "money", "percent", "integer"]
+
+
+def _half_up(number: float, digits: int) -> Decimal:
+    """Round as people do (2.5 -> 3), not as bankers do (Babel's default, 2.5 -> 2)."""
+    return Decimal(repr(number)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def fmt(value: float, style: Style = "number", *, currency: str | None = None,
@@ -35,10 +41,10 @@ def fmt(value: float, style: Style = "number", *, currency: str | None = None,
     if math.isinf(number):
         return "∞" if number > 0 else "−∞"
     if style == "integer":
-        return format_decimal(round(number), format="#,##0", locale=locale)
+        return format_decimal(_half_up(number, 0), format="#,##0", locale=locale)
     if style == "number":
         pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-        return format_decimal(number, format=pattern, locale=locale)
+        return format_decimal(_half_up(number, digits), format=pattern, locale=locale)
     if style == "percent":
         pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + " %"
         text = format_percent(number, format=pattern, locale=locale)
@@ -50,7 +56,7 @@ def fmt(value: float, style: Style = "number", *, currency: str | None = None,
         pattern = Locale.parse(locale).currency_formats["standard"].pattern
         if digits != 2:
             pattern = pattern.replace("0.00", "0" + ("." + "0" * digits if digits > 0 else ""))
-        return format_currency(number, currency, format=pattern, locale=locale,
+        return format_currency(_half_up(number, digits), currency, format=pattern, locale=locale,
                                currency_digits=False)
     raise ValueError(_("Unknown number style {style!r}: use number, integer, percent or money.")
                      .format(style=style))

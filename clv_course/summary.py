@@ -45,18 +45,34 @@ def _day_number(value, name: str) -> int:
     return int(np.datetime64(stamp.date(), "D").astype(np.int64))
 
 
-def _first_and_last(codes: np.ndarray, values: np.ndarray, size: int,
-                    fill: float) -> tuple[np.ndarray, np.ndarray]:
-    """First and last value per code, for arrays sorted by code."""
-    first = np.full(size, fill, dtype=float)
-    last = np.full(size, fill, dtype=float)
-    if codes.size:
-        change = np.flatnonzero(codes[1:] != codes[:-1])
-        starts = np.concatenate(([0], change + 1))
-        ends = np.concatenate((change, [codes.size - 1]))
-        first[codes[starts]] = values[starts]
-        last[codes[ends]] = values[ends]
-    return first, last
+def _customer_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Dense codes 0..k-1 per customer and the ids they stand for, in sorted order.
+
+    Integer ids in a compact range are their own codes (no hashing); other ids
+    are factorised. Codes of ids that never occur are dropped later.
+    """
+    if pd.api.types.is_integer_dtype(ids.dtype) and len(ids):
+        values = ids.to_numpy(dtype=np.int64)
+        low, high = int(values.min()), int(values.max())
+        if high - low < 4 * len(values) + 1024:
+            return values - low, np.arange(low, high + 1)
+    codes, customers = pd.factorize(ids, sort=True)
+    return codes.astype(np.int64), np.asarray(customers)
+
+
+def _first_row_of_each_purchase_day(codes: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """True on the first row of each (customer, day): later rows that day are not new purchases.
+
+    A hash of the key customer * span + day finds repeats without sorting; a
+    32-bit key, when it fits, hashes more than twice as fast as a 64-bit one.
+    """
+    if not days.size:
+        return np.ones(0, dtype=bool)
+    first = days.min()
+    key = codes * (int(days.max() - first) + 1) + (days - first)
+    if key.max() < 2**32:
+        key = key.astype(np.uint32)
+    return ~pd.Series(key).duplicated().to_numpy()
 
 
 def customer_summary(transactions: pd.DataFrame, *, calibration_end, unit: Unit,
@@ -79,37 +95,32 @@ def customer_summary(transactions: pd.DataFrame, *, calibration_end, unit: Unit,
     if hold_end is not None and hold_end <= cal_end:
         raise InputError(_("holdout_end must come after calibration_end."))
 
-    codes, customers = pd.factorize(transactions["customer_id"], sort=True)
+    codes, customers = _customer_codes(transactions["customer_id"])
     days = _day_numbers(transactions["date"])
     amounts = (transactions["amount"].to_numpy(dtype=float) if "amount" in transactions.columns
                else np.zeros(len(days)))
-    order = np.lexsort((days, codes))
-    codes, days, amounts = codes[order], days[order], amounts[order]
-
-    # One entry per customer and purchase day; amounts on the same day summed.
-    new_day = np.ones(codes.size, dtype=bool)
-    new_day[1:] = (codes[1:] != codes[:-1]) | (days[1:] != days[:-1])
-    starts = np.flatnonzero(new_day)
-    day_codes, day_days = codes[starts], days[starts]
-    day_amounts = np.add.reduceat(amounts, starts) if starts.size else amounts[:0]
-
     size = len(customers)
-    first_day, _last = _first_and_last(day_codes, day_days.astype(float), size, np.nan)
-    in_calibration = day_days <= cal_end
-    cal_codes = day_codes[in_calibration]
-    _first, last_day = _first_and_last(cal_codes, day_days[in_calibration].astype(float), size,
-                                       np.nan)
-    first_amount, _ = _first_and_last(cal_codes, day_amounts[in_calibration], size, 0.0)
-    purchase_days = np.bincount(cal_codes, minlength=size)
-    spend = np.bincount(cal_codes, weights=day_amounts[in_calibration], minlength=size)
 
+    # Masks and bincount weights instead of filtered copies: this is the hot loop.
+    new_day = _first_row_of_each_purchase_day(codes, days)
+    first_day = np.full(size, np.iinfo(np.int64).max)
+    np.minimum.at(first_day, codes, days)
     keep = first_day <= cal_end
     if not keep.any():
         raise InputError(_("No customer made a first purchase by calibration_end {date}.").format(
             date=pd.Timestamp(calibration_end).date()))
-    frequency = purchase_days - 1
+
+    in_calibration = days <= cal_end
+    last_day = np.full(size, np.iinfo(np.int64).min)
+    np.maximum.at(last_day, codes, np.where(in_calibration, days, np.iinfo(np.int64).min))
+    purchase_days = np.bincount(codes, weights=new_day & in_calibration, minlength=size)
+    spend = np.bincount(codes, weights=np.where(in_calibration, amounts, 0.0), minlength=size)
+    first_spend = np.bincount(codes, weights=np.where(days == first_day[codes], amounts, 0.0),
+                              minlength=size)
+
+    frequency = purchase_days.astype(np.int64) - 1
     with np.errstate(invalid="ignore", divide="ignore"):
-        monetary = np.where(frequency > 0, (spend - first_amount) / frequency, 0.0)
+        monetary = np.where(frequency > 0, (spend - first_spend) / frequency, 0.0)
     summary = pd.DataFrame({
         "frequency": frequency,
         "recency": (last_day - first_day) / length,
@@ -118,10 +129,9 @@ def customer_summary(transactions: pd.DataFrame, *, calibration_end, unit: Unit,
     }, index=pd.Index(customers, name="customer_id"))
 
     if hold_end is not None:
-        in_holdout = (day_days > cal_end) & (day_days <= hold_end)
-        hold_codes = day_codes[in_holdout]
-        hold_days = np.bincount(hold_codes, minlength=size)
-        hold_spend = np.bincount(hold_codes, weights=day_amounts[in_holdout], minlength=size)
+        in_holdout = ~in_calibration & (days <= hold_end)
+        hold_days = np.bincount(codes, weights=new_day & in_holdout, minlength=size).astype(np.int64)
+        hold_spend = np.bincount(codes, weights=np.where(in_holdout, amounts, 0.0), minlength=size)
         with np.errstate(invalid="ignore", divide="ignore"):
             summary["frequency_holdout"] = hold_days
             summary["monetary_value_holdout"] = np.where(hold_days > 0, hold_spend / hold_days, 0.0)

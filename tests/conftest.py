@@ -1,0 +1,24 @@
+"""Shared fixtures: every test starts in English with a fresh translation cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clv_course import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def english_by_default(monkeypatch):
+    monkeypatch.delenv("CLV_COURSE_LANG", raising=False)
+    monkeypatch.setattr(i18n, "_current_language", None)
+    yield
+    i18n._catalog.cache_clear()
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT

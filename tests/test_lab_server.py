@@ -1,0 +1,73 @@
+"""The README's first command serves JupyterLab on the course's start page."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+TOKEN = "clv-course-test-token"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.fixture
+def lab_server(root, tmp_path):
+    port = _free_port()
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
+    args = f"--no-browser --port={port} --ip=127.0.0.1 --IdentityProvider.token={TOKEN}"
+    server = subprocess.Popen(["make", "-s", "lab", f"LAB_ARGS={args}"], cwd=root, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("make lab did not serve JupyterLab:\n" + server.stdout.read())
+                time.sleep(0.5)
+        yield base, server
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+@pytest.mark.slow
+def test_make_lab_sends_the_learner_to_the_start_page(lab_server):
+    base, _server = lab_server
+    opener = urllib.request.build_opener(_NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        opener.open(f"{base}/?token={TOKEN}", timeout=10)
+    assert redirect.value.code == 302
+    assert redirect.value.headers["Location"].startswith("/lab/tree/00_start_here.ipynb")
+
+    page = urllib.request.urlopen(f"{base}/lab/tree/00_start_here.ipynb?token={TOKEN}", timeout=10)
+    assert page.status == 200 and "JupyterLab" in page.read().decode()
+    listing = json.load(urllib.request.urlopen(
+        f"{base}/api/contents/00_start_here.ipynb?token={TOKEN}&content=0", timeout=10))
+    assert listing["type"] == "notebook"

@@ -1,0 +1,71 @@
+"""The set-up promises of the README: two commands, two package lists that agree."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+
+def _name_and_spec(requirement: str) -> tuple[str, str]:
+    match = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", requirement.split("#")[0])
+    return match.group(1).lower().replace("_", "-"), match.group(2).replace(" ", "")
+
+
+def _pyproject(root) -> dict:
+    return tomllib.loads((root / "pyproject.toml").read_text())
+
+
+def _pyproject_requirements(root) -> dict[str, str]:
+    project = _pyproject(root)["project"]
+    requirements = project["dependencies"] + project["optional-dependencies"]["test"]
+    return dict(_name_and_spec(r) for r in requirements)
+
+
+def _conda_requirements(root) -> dict[str, str]:
+    environment = yaml.safe_load((root / "environment.yml").read_text())
+    entries = [e for e in environment["dependencies"] if isinstance(e, str)]
+    return dict(_name_and_spec(e) for e in entries if _name_and_spec(e)[0] not in ("python", "pip"))
+
+
+def test_environment_yml_names_the_same_packages_and_bounds_as_pyproject(root):
+    assert _conda_requirements(root) == _pyproject_requirements(root)
+
+
+def test_environment_yml_uses_conda_forge_and_the_same_python(root):
+    environment = yaml.safe_load((root / "environment.yml").read_text())
+    assert environment["channels"] == ["conda-forge"]
+    python = [e for e in environment["dependencies"] if isinstance(e, str) and e.startswith("python")]
+    assert python == ["python" + _pyproject(root)["project"]["requires-python"]]
+
+
+def test_every_dependency_line_says_why_it_is_there(root):
+    lines = [line for line in (root / "pyproject.toml").read_text().splitlines()
+             if re.match(r'\s+"[A-Za-z].*>=', line)]
+    assert lines, "no dependency lines found"
+    assert [line for line in lines if "#" not in line] == []
+
+
+def test_readme_explains_every_dependency(root):
+    table = (root / "README.md").read_text().split("## Dependencies", 1)[1].split("\n## ", 1)[0]
+    explained = {name.strip().lower() for row in table.splitlines() if row.startswith("| ")
+                 for name in row.split("|")[1].replace("(test)", "").split(",")}
+    assert set(_pyproject_requirements(root)) <= explained
+
+
+def test_readme_starts_with_the_two_commands(root):
+    first_lines = "\n".join((root / "README.md").read_text().splitlines()[:6])
+    assert "make lab" in first_lines and "make test" in first_lines
+
+
+def test_ci_runs_exactly_the_readme_test_command(root):
+    commands = [line.strip() for line in (root / ".ci" / "run").read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+    assert commands[-1] == "make test"
+
+
+def test_makefile_needs_only_python3_venv_and_pip(root):
+    makefile = (root / "Makefile").read_text()
+    assert "$(PYTHON) -m venv" in makefile and "pip install" in makefile
+    assert not re.search(r"\b(conda|uv|poetry|apt-get|curl|wget)\b", makefile)
