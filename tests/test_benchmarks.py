@@ -1,0 +1,15 @@
+"""The benchmark scripts keep working (their speed is measured by `make bench`, not here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_summary_benchmark_runs_and_reports_its_time(root):
+    result = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "bench_summary.py"), "--transactions", "5000",
+         "--customers", "500", "--repeats", "1"],
+        capture_output=True, text=True, timeout=120, check=True)
+    assert "clv_course customer_summary:" in result.stdout
+    assert "5,000 transactions, 500 customers" in result.stdout
