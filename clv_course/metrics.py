@@ -106,6 +106,11 @@ def purchase_frequency(transactions: pd.DataFrame, *, unit: Unit, per_customer: 
     _require_columns(transactions, "customer_id", "date")
     first, last = _observation_span(transactions, start, end)
     units = ((last - first).days + 1) / days_per(unit)
+    days = transactions["date"].dt.normalize()
+    transactions = transactions[days.between(first.normalize(), last.normalize())]
+    if transactions.empty:
+        raise InputError(_("No transactions between {start} and {end}.").format(
+            start=first.date(), end=last.date()))
     orders = _orders(transactions)
     if per_customer:
         return (orders.groupby("customer_id").size() / units).rename("purchase_frequency")
@@ -165,7 +170,9 @@ def expected_lifetime(churn: Number) -> Number:
     rate = _check_rate(_("The churn rate"), churn, 0.0, 1.0)
     with np.errstate(divide="ignore"):
         result = 1.0 / rate
-    return result if isinstance(churn, (np.ndarray, pd.Series)) else float(result)
+    if isinstance(churn, pd.Series):
+        return pd.Series(result, index=churn.index, name="expected_lifetime")
+    return result if isinstance(churn, np.ndarray) else float(result)
 
 
 # ---------------------------------------------------------- chapter 1 and 4: CLV formulas
@@ -220,9 +227,11 @@ def discounted_clv_closed_form(margin: Number, retention: Number, discount_rate:
     r < 1 + d; with no discounting and full retention the value is infinite.
     """
     r, d = _discount_inputs(retention, discount_rate)
-    with np.errstate(divide="ignore"):
-        total = np.asarray(margin, dtype=float) * (1.0 + d) / (1.0 + d - r)
-    total = np.where(1.0 + d - r == 0, np.inf, total)
+    m = np.asarray(margin, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total = m * (1.0 + d) / (1.0 + d - r)
+    # Kept forever and never discounted: the sum grows without bound, with the margin's sign.
+    total = np.where(1.0 + d - r == 0, np.where(m == 0, 0.0, np.copysign(np.inf, m)), total)
     return total if np.ndim(total) else float(total)
 
 
