@@ -110,11 +110,6 @@ def _decode(raw: bytes, path: Path, encoding: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _rows_of_mistakes(mask: np.ndarray) -> np.ndarray:
-    """File rows (header = row 1) of the True entries of a per-record mask."""
-    return np.flatnonzero(mask) + 2
-
-
 def _too_many_values(path: Path, row: int, seen: int, expected: int, sep: str) -> None:
     _fail(_("{file}, row {row}: this row has {seen} values but the header has {expected} "
             "columns. Check for a stray separator {sep!r} inside a value.")
@@ -124,7 +119,7 @@ def _too_many_values(path: Path, row: int, seen: int, expected: int, sep: str) -
 def _parse(text: str, path: Path, sep: str) -> pd.DataFrame:
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                            skipinitialspace=True, engine="c")
+                            skipinitialspace=True, skip_blank_lines=False, engine="c")
     except pd.errors.ParserError as error:
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
         if match:
@@ -186,13 +181,16 @@ def load_transactions(path: str | Path, *, sep: str = ",", decimal: str = ".",
                 "Use rename={{'your name': '{column}'}} if it is there under another name.")
               .format(file=path.name, column=missing[0], found=", ".join(frame.columns)),
               path, 1, missing[0])
+    blank_line = frame.apply(lambda column: column.str.strip().eq("")).all(axis=1).to_numpy()
+    lines = np.flatnonzero(~blank_line) + 2  # each record's row in the file (header = row 1)
+    frame = frame[~blank_line].reset_index(drop=True)
     if frame.empty:
         _fail(_("{file} has a header but no transactions.").format(file=path.name), path)
 
     for column in [c for c in ("customer_id", "date", "amount") if c in frame.columns]:
         blank = frame[column].str.strip().eq("").to_numpy()
         if blank.any():
-            row = int(_rows_of_mistakes(blank)[0])
+            row = int(lines[np.flatnonzero(blank)[0]])
             _fail(_("{file}, row {row}, column {column!r}: the value is empty.")
                   .format(file=path.name, row=row, column=column), path, row, column)
 
@@ -201,7 +199,7 @@ def load_transactions(path: str | Path, *, sep: str = ",", decimal: str = ".",
     bad = dates.isna().to_numpy()
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
-        row = position + 2
+        row = int(lines[position])
         hint = (_("Dates should look like 2024-03-15, or pass date_format='%d.%m.%Y' "
                   "(or the pattern your file uses).") if date_format is None else
                 _("It does not match date_format={pattern!r}.").format(pattern=date_format))
@@ -223,8 +221,8 @@ def load_transactions(path: str | Path, *, sep: str = ",", decimal: str = ".",
             hint = (_(" It looks like a decimal comma: pass decimal=','.")
                     if decimal == "." and re.fullmatch(r"-?\d+,\d+", value.strip()) else "")
             _fail(_("{file}, row {row}, column {column!r}: {value!r} is not a number.{hint}")
-                  .format(file=path.name, row=position + 2, column=column, value=value, hint=hint),
-                  path, position + 2, column)
+                  .format(file=path.name, row=int(lines[position]), column=column, value=value, hint=hint),
+                  path, int(lines[position]), column)
         numbers[column] = values.astype(float)
 
     is_refund = np.zeros(len(frame), dtype=bool)
@@ -234,16 +232,16 @@ def load_transactions(path: str | Path, *, sep: str = ",", decimal: str = ".",
         if not known.all():
             position = int(np.flatnonzero(~known.to_numpy())[0])
             _fail(_("{file}, row {row}, column 'is_refund': {value!r} should be true or false.")
-                  .format(file=path.name, row=position + 2, value=frame["is_refund"].iat[position]),
-                  path, position + 2, "is_refund")
+                  .format(file=path.name, row=int(lines[position]), value=frame["is_refund"].iat[position]),
+                  path, int(lines[position]), "is_refund")
         is_refund = flags.isin(["true", "1", "yes"]).to_numpy()
     negative = (numbers["amount"].to_numpy() < 0) & ~is_refund
     if negative.any():
         position = int(np.flatnonzero(negative)[0])
         _fail(_("{file}, row {row}, column 'amount': {value} is negative. If it is a refund, add "
                 "a column is_refund and set it to true on that row; otherwise correct the amount.")
-              .format(file=path.name, row=position + 2, value=frame["amount"].iat[position].strip()),
-              path, position + 2, "amount")
+              .format(file=path.name, row=int(lines[position]), value=frame["amount"].iat[position].strip()),
+              path, int(lines[position]), "amount")
 
     duplicated = frame.duplicated(keep="first").to_numpy()
     if duplicated.any():
@@ -251,7 +249,7 @@ def load_transactions(path: str | Path, *, sep: str = ",", decimal: str = ".",
         first = int(np.flatnonzero((frame == frame.iloc[position]).all(axis=1).to_numpy())[0])
         _fail(_("{file}, row {row} repeats row {first} exactly. Remove the copy, or add an "
                 "order_id column if these really are two orders.")
-              .format(file=path.name, row=position + 2, first=first + 2), path, position + 2)
+              .format(file=path.name, row=int(lines[position]), first=int(lines[first])), path, int(lines[position]))
 
     result = pd.DataFrame({
         "customer_id": frame["customer_id"].str.strip(),
@@ -265,9 +263,3 @@ def load_transactions(path: str | Path, *, sep: str = ",", decimal: str = ".",
     for column in extra:
         result[column] = frame[column]
     return result.sort_values(["customer_id", "date"], kind="stable").reset_index(drop=True)
-
-
-def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write a table the way the course's files are written: UTF-8, ``\\n``, ISO dates."""
-    frame.to_csv(path, index=False, lineterminator="\n", date_format="%Y-%m-%d",
-                 quoting=csv.QUOTE_MINIMAL)
