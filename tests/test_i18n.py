@@ -90,41 +90,35 @@ def test_an_unknown_language_is_a_clear_error():
         set_language("fr")
 
 
-def _write_catalog(folder, language: str, body: str) -> None:
-    target = folder / language / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    (target / "clv_course.po").write_text(textwrap.dedent(body), encoding="utf-8")
+@pytest.fixture
+def catalog(tmp_path, monkeypatch):
+    """Install a one-entry catalog for a language: catalog(language, translation, fuzzy=False)."""
+    def install(language: str, translation: str, *, fuzzy: bool = False) -> None:
+        target = tmp_path / language / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        flag = "#, fuzzy\n" if fuzzy else ""
+        (target / "clv_course.po").write_text(
+            'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            f'{flag}msgid "The table of transactions is empty."\nmsgstr "{translation}"\n',
+            encoding="utf-8")
+        monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+        i18n._catalog.cache_clear()
+        set_language(language)
+    return install
 
 
-def test_a_translated_catalog_is_used_for_the_chosen_language(tmp_path, monkeypatch):
-    _write_catalog(tmp_path, "de", '''
-        msgid ""
-        msgstr "Content-Type: text/plain; charset=UTF-8\\n"
+def test_a_translated_catalog_is_used_for_the_chosen_language(catalog):
+    import pandas as pd
 
-        msgid "The table of transactions is empty."
-        msgstr "Die Tabelle der Transaktionen ist leer."
-    ''')
-    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
-    i18n._catalog.cache_clear()
-    set_language("de")
+    from clv_course.metrics import average_order_value
+
+    catalog("de", "Die Tabelle der Transaktionen ist leer.")
     with pytest.raises(InputError, match="Die Tabelle der Transaktionen ist leer"):
-        from clv_course.metrics import average_order_value
-        import pandas as pd
         average_order_value(pd.DataFrame({"customer_id": [], "amount": []}))
 
 
-def test_a_stale_fuzzy_translation_falls_back_to_english(tmp_path, monkeypatch):
-    _write_catalog(tmp_path, "da", '''
-        msgid ""
-        msgstr "Content-Type: text/plain; charset=UTF-8\\n"
-
-        #, fuzzy
-        msgid "The table of transactions is empty."
-        msgstr "Forældet oversættelse."
-    ''')
-    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
-    i18n._catalog.cache_clear()
-    set_language("da")
+def test_a_stale_fuzzy_translation_falls_back_to_english(catalog):
+    catalog("da", "Forældet oversættelse.", fuzzy=True)
     assert _("The table of transactions is empty.") == "The table of transactions is empty."
 
 
