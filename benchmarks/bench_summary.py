@@ -17,8 +17,8 @@ import pandas as pd
 
 from clv_course.summary import customer_summary
 
-CALIBRATION_END = "2024-06-30"
-HOLDOUT_END = "2024-12-31"
+CALIBRATION_END = "2024-12-31"
+HOLDOUT_END = "2025-06-30"  # the last purchase day is 2025-06-28
 
 
 def synthetic_transactions(transactions: int, customers: int, seed: int = 7) -> pd.DataFrame:
