@@ -39,6 +39,7 @@ $(BENCH_VENV)/.installed: pyproject.toml
 
 bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bench_summary.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_models.py
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build dist *.egg-info

@@ -13,3 +13,10 @@ def test_summary_benchmark_runs_and_reports_its_time(root):
         capture_output=True, text=True, timeout=120, check=True)
     assert "clv_course customer_summary:" in result.stdout
     assert "5,000 transactions, 500 customers" in result.stdout
+
+
+def test_models_benchmark_runs_and_reports_each_models_fit_time(root):
+    result = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_models.py")],
+                            capture_output=True, text=True, timeout=300, check=True)
+    for model in ("BG/NBD", "Pareto/NBD", "Gamma-Gamma"):
+        assert model in result.stdout

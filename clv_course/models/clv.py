@@ -1,0 +1,75 @@
+"""Predicted customer lifetime value: purchases x spend x margin, discounted.
+
+Fader, Hardie & Lee (2005, "RFM and CLV") combine a purchase model (BG/NBD or
+Pareto/NBD) with the Gamma-Gamma spend model: since the model assumes spend
+does not depend on how often one buys, a customer's expected margin in a period
+is her expected purchases in it times her expected spend per purchase times
+the margin. The paper values the whole future in continuous time; here, as in
+most practice, we add up whole periods over a finite horizon.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from clv_course.errors import InputError
+from clv_course.i18n import _
+from clv_course.models._fitting import PurchaseModel, as_values, customer_arrays, summary_columns
+from clv_course.models.gammagamma import GammaGamma
+from clv_course.units import Unit, check_unit
+
+
+def predicted_clv(purchase_model: PurchaseModel, spend_model: GammaGamma, summary: pd.DataFrame, *,
+                  horizon: int, margin: float, discount_rate: float, unit: Unit) -> pd.Series:
+    """Each customer's expected discounted margin over the next ``horizon`` periods.
+
+        CLV = sum_{k=1..horizon} [E(Y(k)) - E(Y(k - 1))] * E(M) * margin / (1 + d)^k
+
+    - E(Y(k)) is the purchase model's conditional expected purchases in the
+      next k periods, given the customer's frequency, recency and T; the
+      difference is what she is expected to buy in period k alone;
+    - E(M) is the Gamma-Gamma expected spend per purchase for her;
+    - ``margin`` is the share of spend kept as profit (0.3 for 30 %);
+    - ``discount_rate`` d is the return per period that money could earn
+      elsewhere (the cost of capital): 1 received k periods from now is worth
+      1 / (1 + d)^k today. Purchases in period k are counted at its end.
+
+    ``unit`` is the time unit the summary was built with (see
+    :func:`clv_course.summary.customer_summary`); ``horizon`` counts periods of
+    that unit and ``discount_rate`` is per that unit. A yearly rate of 10 % is
+    ``1.10 ** (1 / 52) - 1`` (about 0.0018) per week, not 0.10 / 52 exactly.
+
+    Returns a Series named ``clv``, one value per row of ``summary``, in money.
+    """
+    check_unit(unit)
+    if not isinstance(purchase_model, PurchaseModel):
+        raise InputError(_("purchase_model must be a BGNBD or ParetoNBD model."))
+    if not isinstance(spend_model, GammaGamma):
+        raise InputError(_("spend_model must be a GammaGamma model."))
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise InputError(_("The horizon must be a whole number of periods, 1 or more; got "
+                           "{value}.").format(value=horizon))
+    share = float(as_values(margin, "margin"))
+    if not 0 <= share <= 1:
+        raise InputError(_("The margin is the share of spend kept as profit, between 0 and 1 "
+                           "(0.3 for 30 %); got {value}.").format(value=margin))
+    d = float(as_values(discount_rate, "discount_rate"))
+    if d < 0:
+        raise InputError(_("The discount rate must be 0 or more (0.1 for 10 % per period); got "
+                           "{value}.").format(value=discount_rate))
+
+    frequency, recency, T, monetary = summary_columns(summary, "frequency", "recency", "T",
+                                                      "monetary_value")
+    x, t_x, T = customer_arrays(frequency, recency, T)
+    spend = np.asarray(spend_model.expected_spend(x, monetary), dtype=float)
+
+    discounted_purchases = np.zeros(x.shape)
+    bought_so_far = np.zeros(x.shape)  # E(Y(0)) = 0
+    for k in range(1, horizon + 1):
+        bought_by_k = np.asarray(purchase_model.conditional_expected_purchases(k, x, t_x, T))
+        discounted_purchases += (bought_by_k - bought_so_far) / (1 + d) ** k
+        bought_so_far = bought_by_k
+    result = pd.Series(discounted_purchases * spend * share, index=summary.index, name="clv")
+    result.attrs["unit"] = unit
+    return result
