@@ -10,7 +10,6 @@ from clv_course.cohorts import cohort_table, retention_matrix
 from clv_course.datasets import load
 from clv_course.errors import InputError
 
-
 # Worked example by month; the data end in March 2024:
 #
 #   a: Jan 10, Feb 20, Mar 30      cohort Jan, active at ages 0, 1, 2

@@ -15,24 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import hyp2f1
 
-import clv_course.i18n
-from clv_course.datasets import load
 from clv_course.errors import InputError
 from clv_course.models import BGNBD
-from clv_course.summary import customer_summary
 
 PUBLISHED = {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}
-
-
-@pytest.fixture(autouse=True)
-def english_messages(monkeypatch):
-    monkeypatch.setattr(clv_course.i18n, "_current_language", "en")
-
-
-@pytest.fixture(scope="module")
-def summary():
-    return customer_summary(load("cdnow_sample"), calibration_end="1997-09-30",
-                            holdout_end="1998-06-30", unit="week")
 
 
 @pytest.fixture(scope="module")

@@ -6,22 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import clv_course.i18n
-from clv_course.datasets import load
 from clv_course.errors import InputError
 from clv_course.models import BGNBD, GammaGamma, ParetoNBD, predicted_clv
-from clv_course.summary import customer_summary
-
-
-@pytest.fixture(autouse=True)
-def english_messages(monkeypatch):
-    monkeypatch.setattr(clv_course.i18n, "_current_language", "en")
-
-
-@pytest.fixture(scope="module")
-def summary():
-    return customer_summary(load("cdnow_sample"), calibration_end="1997-09-30",
-                            holdout_end="1998-06-30", unit="week")
 
 
 @pytest.fixture(scope="module")

@@ -9,24 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import clv_course.i18n
-from clv_course.datasets import load
 from clv_course.errors import InputError
 from clv_course.models import GammaGamma
-from clv_course.summary import customer_summary
 
 PUBLISHED = {"p": 6.25, "q": 3.74, "gamma": 15.44}
-
-
-@pytest.fixture(autouse=True)
-def english_messages(monkeypatch):
-    monkeypatch.setattr(clv_course.i18n, "_current_language", "en")
-
-
-@pytest.fixture(scope="module")
-def summary():
-    return customer_summary(load("cdnow_sample"), calibration_end="1997-09-30",
-                            holdout_end="1998-06-30", unit="week")
 
 
 @pytest.fixture(scope="module")

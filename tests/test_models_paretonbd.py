@@ -17,24 +17,10 @@ from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.special import gammaln
 
-import clv_course.i18n
-from clv_course.datasets import load
 from clv_course.errors import InputError
 from clv_course.models import ParetoNBD
-from clv_course.summary import customer_summary
 
 PUBLISHED = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}
-
-
-@pytest.fixture(autouse=True)
-def english_messages(monkeypatch):
-    monkeypatch.setattr(clv_course.i18n, "_current_language", "en")
-
-
-@pytest.fixture(scope="module")
-def summary():
-    return customer_summary(load("cdnow_sample"), calibration_end="1997-09-30",
-                            holdout_end="1998-06-30", unit="week")
 
 
 @pytest.fixture(scope="module")
