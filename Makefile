@@ -4,13 +4,13 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-START  := 00_start_here.ipynb
+START  := en/00_start_here.ipynb
 # JupyterLab refuses to run as root unless told; root is common in containers.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ARGS ?=
 PYTEST_ARGS ?= -n auto
 
-.PHONY: lab test install bench clean messages
+.PHONY: lab test install bench clean messages notebooks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,4 +47,8 @@ clean:
 # Rewrite the message template after changing a learner-facing string in clv_course/.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract --no-location --sort-output --omit-header \
-		-k _ -o clv_course/locale/clv_course.pot clv_course
+		-k _ -k N_ -o clv_course/locale/clv_course.pot clv_course
+
+# Regenerate the student and solution notebooks after editing a master in masters/.
+notebooks: $(VENV)/.installed
+	$(BIN)/python -m clv_course.authoring

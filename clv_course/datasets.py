@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -82,12 +84,54 @@ def available() -> dict[str, str]:
     return {name: description for name, (description, _reader) in DATASETS.items()}
 
 
-def load(name: str) -> pd.DataFrame:
-    """Load one of the course's data sets by name (see :func:`available`)."""
+#: Set by the grader: the notebook then sees a fresh variant of every data set (see load).
+SEED_VARIABLE = "CLV_COURSE_DATA_SEED"
+#: Share of customers a fresh variant keeps.
+RESAMPLE_KEEP = 0.85
+
+
+def data_seed() -> int | None:
+    """The grader's data seed for this process, or None for the course's own data."""
+    value = os.environ.get(SEED_VARIABLE, "").strip()
+    return int(value) if value.lstrip("-").isdigit() else None
+
+
+def load(name: str, *, seed: int | None = None) -> pd.DataFrame:
+    """Load one of the course's data sets by name (see :func:`available`).
+
+    With a ``seed`` (or ``$CLV_COURSE_DATA_SEED``, which the grader sets) the data
+    are a fresh variant: a seeded 85 % of the customers, marketing spend moved
+    by up to 15 %. Answers computed from the data change with it, so a number
+    typed into a notebook cannot pass a grading check.
+    """
     if name not in DATASETS:
         raise InputError(_("There is no data set called {name!r}. Available: {names}.").format(
             name=name, names=", ".join(DATASETS)))
-    return DATASETS[name][1]()
+    frame = _cached(name, data_seed() if seed is None else seed)
+    copy = frame.copy()
+    copy.attrs = dict(frame.attrs)
+    return copy
+
+
+@lru_cache(maxsize=16)
+def _cached(name: str, seed: int | None) -> pd.DataFrame:
+    frame = DATASETS[name][1]()
+    return frame if seed is None else _fresh_variant(frame, seed)
+
+
+def _fresh_variant(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The same kind of data with other numbers: a seeded subset of customers, or of spend."""
+    attrs = dict(frame.attrs)
+    if "customer_id" in frame.columns:
+        key = f"{seed % 10**16:016d}"
+        hashes = pd.util.hash_pandas_object(frame["customer_id"].astype(str), index=False,
+                                            hash_key=key).to_numpy()
+        frame = frame[hashes % 1000 < RESAMPLE_KEEP * 1000].reset_index(drop=True)
+    elif "spend" in frame.columns:
+        factors = np.random.default_rng(seed).uniform(0.85, 1.15, len(frame))
+        frame = frame.assign(spend=(frame["spend"] * factors).round(2))
+    frame.attrs = attrs
+    return frame
 
 
 # --------------------------------------------------------------------------- learner's CSV

@@ -71,6 +71,15 @@ def _(message: str) -> str:
     return _catalog(get_language()).get(message, message)
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for translation where it is defined; ``_()`` translates it when shown.
+
+    Exercise titles and hints are defined when a module is imported, before the
+    learner picks a language, so they are stored in English and translated late.
+    """
+    return message
+
+
 def babel_locale() -> str:
     """The Babel locale name for the learner's language, e.g. ``de_DE``."""
     return BABEL_LOCALES[get_language()]

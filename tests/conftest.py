@@ -31,3 +31,20 @@ def summary():
     """The CDNOW sample as the papers summarise it: weeks, calibration to 1997-09-30."""
     return customer_summary(load("cdnow_sample"), calibration_end="1997-09-30",
                             holdout_end="1998-06-30", unit="week")
+
+
+@pytest.fixture
+def catalog(tmp_path, monkeypatch):
+    """Install a one-entry catalog: catalog(language, translation, fuzzy=False, msgid=...)."""
+    def install(language: str, translation: str, *, fuzzy: bool = False,
+                msgid: str = "The table of transactions is empty.") -> None:
+        target = tmp_path / "locale" / language / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        flag = "#, fuzzy\n" if fuzzy else ""
+        (target / "clv_course.po").write_text(
+            'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            f'{flag}msgid "{msgid}"\nmsgstr "{translation}"\n', encoding="utf-8")
+        monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
+        i18n._catalog.cache_clear()
+        i18n.set_language(language)
+    return install

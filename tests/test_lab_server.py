@@ -64,10 +64,10 @@ def test_make_lab_sends_the_learner_to_the_start_page(lab_server):
     with pytest.raises(urllib.error.HTTPError) as redirect:
         opener.open(f"{base}/?token={TOKEN}", timeout=10)
     assert redirect.value.code == 302
-    assert redirect.value.headers["Location"].startswith("/lab/tree/00_start_here.ipynb")
+    assert redirect.value.headers["Location"].startswith("/lab/tree/en/00_start_here.ipynb")
 
-    page = urllib.request.urlopen(f"{base}/lab/tree/00_start_here.ipynb?token={TOKEN}", timeout=10)
+    page = urllib.request.urlopen(f"{base}/lab/tree/en/00_start_here.ipynb?token={TOKEN}", timeout=10)
     assert page.status == 200 and "JupyterLab" in page.read().decode()
     listing = json.load(urllib.request.urlopen(
-        f"{base}/api/contents/00_start_here.ipynb?token={TOKEN}&content=0", timeout=10))
+        f"{base}/api/contents/en/00_start_here.ipynb?token={TOKEN}&content=0", timeout=10))
     assert listing["type"] == "notebook"

@@ -1,0 +1,176 @@
+"""From the English master notebooks to the notebooks learners and teachers open.
+
+Authors write each chapter once, in ``masters/NN_name.ipynb``, with every
+exercise's solution between marker lines::
+
+    ### BEGIN SOLUTION
+    shop_aov = revenue / orders
+    ### END SOLUTION
+
+``build`` writes, for each master,
+
+- ``notebooks/<lang>/NN_name.ipynb``, the student notebook: each solution becomes
+  a placeholder (``shop_aov = ...`` for a name the solution assigns, ``...`` inside
+  a function body), so the notebook still runs from top to bottom;
+- ``solutions/<lang>/NN_name.ipynb``: the master without the marker lines.
+
+Both are stored without outputs, with the master's cell ids. Nobody edits them
+by hand: ``python -m clv_course.authoring --check`` (and a test) fails when one
+is stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+from clv_course.i18n import _, set_language
+
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+ROOT = Path(__file__).resolve().parents[1]
+MASTERS = "masters"
+STUDENT = "notebooks"
+SOLUTION = "solutions"
+#: the languages whose notebooks are generated (the translation issue adds the others)
+BUILT_LANGUAGES = ("en",)
+
+
+class MarkerError(ValueError):
+    """A master whose solution markers do not pair up."""
+
+
+def masters(root: Path = ROOT) -> list[Path]:
+    """The master notebooks, in chapter order."""
+    return sorted((root / MASTERS).glob("[0-9][0-9]_*.ipynb"))
+
+
+def placeholder_source(solution: str, indent: str) -> str:
+    """The placeholder for one solution block, keeping its indentation."""
+    comment = _("your code here")
+    if indent:
+        return f"{indent}...  # {comment}"
+    names: list[str] = []
+    try:
+        tree = ast.parse(textwrap.dedent(solution))
+    except SyntaxError:
+        tree = ast.Module(body=[], type_ignores=[])
+    for statement in tree.body:
+        targets = []
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+        elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+            targets = [statement.target]
+        elif isinstance(statement, (ast.FunctionDef, ast.ClassDef)):
+            names.append(statement.name)
+        for target in targets:
+            for node in ast.walk(target):
+                if isinstance(node, ast.Name) and node.id not in names:
+                    names.append(node.id)
+    if not names:
+        return f"...  # {comment}"
+    return "\n".join(f"{name} = ...  # {comment}" for name in names)
+
+
+def strip_solutions(source: str, *, keep: bool) -> str:
+    """``source`` with each marked block kept (solution) or replaced (student)."""
+    out: list[str] = []
+    block: list[str] | None = None
+    indent = ""
+    for line in source.split("\n"):
+        stripped = line.strip()
+        if stripped == BEGIN:
+            if block is not None:
+                raise MarkerError(_("A solution block starts inside another one."))
+            block, indent = [], line[: len(line) - len(line.lstrip())]
+        elif stripped == END:
+            if block is None:
+                raise MarkerError(_("A solution block ends without having started."))
+            out.extend(block if keep else [placeholder_source("\n".join(block), indent)])
+            block = None
+        elif block is not None:
+            block.append(line)
+        else:
+            out.append(line)
+    if block is not None:
+        raise MarkerError(_("A solution block is never closed."))
+    return "\n".join(out)
+
+
+def has_solution(source: str) -> bool:
+    return any(line.strip() == BEGIN for line in source.split("\n"))
+
+
+def derive(master: nbformat.NotebookNode, *, student: bool) -> nbformat.NotebookNode:
+    """The student (``student=True``) or solution notebook of a master, without outputs."""
+    notebook = copy.deepcopy(master)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+            if has_solution(cell.source):
+                cell.source = strip_solutions(cell.source, keep=not student)
+        cell.metadata.pop("execution", None)
+    notebook.metadata.pop("widgets", None)
+    return notebook
+
+
+def rendered(notebook: nbformat.NotebookNode) -> str:
+    return nbformat.writes(notebook) + "\n"
+
+
+def targets(master: Path, language: str, root: Path = ROOT) -> dict[Path, bool]:
+    """Generated path -> whether it is the student notebook."""
+    return {root / STUDENT / language / master.name: True,
+            root / SOLUTION / language / master.name: False}
+
+
+def expected_files(root: Path = ROOT) -> dict[Path, str]:
+    """Every generated notebook and the text it should have."""
+    files = {}
+    for language in BUILT_LANGUAGES:
+        set_language(language)
+        for master in masters(root):
+            notebook = nbformat.read(master, as_version=4)
+            for path, student in targets(master, language, root).items():
+                files[path] = rendered(derive(notebook, student=student))
+    set_language("en")
+    return files
+
+
+def stale_files(root: Path = ROOT) -> list[Path]:
+    """Generated notebooks that are missing or differ from their master."""
+    return [path for path, text in expected_files(root).items()
+            if not path.exists() or path.read_text(encoding="utf-8") != text]
+
+
+def build(root: Path = ROOT) -> list[Path]:
+    """Write every stale generated notebook; returns the paths written."""
+    written = []
+    for path, text in expected_files(root).items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=_("Generate the student and solution notebooks "
+                                                   "from the masters."))
+    parser.add_argument("--check", action="store_true", help=_("only report stale notebooks"))
+    args = parser.parse_args(argv)
+    paths = stale_files() if args.check else build()
+    for path in paths:
+        print(path.relative_to(ROOT))
+    return 1 if (args.check and paths) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Chapter 1's CLV calculator: move the sliders, see revenue CLV and profit CLV as money."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from clv_course.formatting import fmt
+from clv_course.i18n import _
+from clv_course.metrics import historic_clv, margin_clv
+
+
+def calculator_text(aov: float, frequency: float, lifespan: float, margin: float,
+                    currency: str) -> str:
+    """The calculator's result as one localized sentence (HTML)."""
+    revenue = historic_clv(aov, frequency, lifespan)
+    profit = margin_clv(aov, frequency, lifespan, margin)
+    return _("Revenue CLV: <b>{revenue}</b> &middot; profit CLV at {margin} margin: "
+             "<b>{profit}</b>").format(revenue=fmt(revenue, "money", currency=currency),
+                                       margin=fmt(margin, "percent", digits=0),
+                                       profit=fmt(profit, "money", currency=currency))
+
+
+def clv_calculator(aov: float = 50.0, frequency: float = 4.0, lifespan: float = 3.0,
+                   margin: float = 0.3, currency: str = "EUR") -> widgets.VBox:
+    """Sliders for AOV, purchases per year, lifespan in years and margin, and the CLV they give."""
+    style = {"description_width": "16em"}
+    layout = widgets.Layout(width="36em")
+    sliders = {
+        "aov": widgets.FloatSlider(value=aov, min=5, max=300, step=5, style=style, layout=layout,
+                                   description=_("Average order value ({currency})").format(
+                                       currency=currency)),
+        "frequency": widgets.FloatSlider(value=frequency, min=0.5, max=24, step=0.5, style=style,
+                                         layout=layout, description=_("Purchases per year")),
+        "lifespan": widgets.FloatSlider(value=lifespan, min=0.5, max=15, step=0.5, style=style,
+                                        layout=layout, description=_("Lifespan in years")),
+        "margin": widgets.FloatSlider(value=margin, min=0.05, max=0.9, step=0.05, style=style,
+                                      layout=layout, description=_("Gross margin"),
+                                      readout_format=".0%"),
+    }
+    result = widgets.HTML()
+
+    def update(_change: object = None) -> None:
+        values = {name: slider.value for name, slider in sliders.items()}
+        result.value = calculator_text(currency=currency, **values)
+
+    for slider in sliders.values():
+        slider.observe(update, names="value")
+    update()
+    return widgets.VBox([*sliders.values(), result])
