@@ -51,6 +51,11 @@ def masters(root: Path = ROOT) -> list[Path]:
     return sorted((root / MASTERS).glob("[0-9][0-9]_*.ipynb"))
 
 
+def chapter_of(path: Path) -> str:
+    """``02_components.ipynb`` -> ``ch02``: the chapter (and exercise prefix) of a notebook."""
+    return f"ch{path.name[:2]}"
+
+
 def placeholder_source(solution: str, indent: str) -> str:
     """The placeholder for one solution block, keeping its indentation."""
     comment = _("your code here")
@@ -107,8 +112,13 @@ def has_solution(source: str) -> bool:
     return any(line.strip() == BEGIN for line in source.split("\n"))
 
 
-def derive(master: nbformat.NotebookNode, *, student: bool) -> nbformat.NotebookNode:
-    """The student (``student=True``) or solution notebook of a master, without outputs."""
+def derive(master: nbformat.NotebookNode, *, student: bool, chapter: str,
+           language: str = "en") -> nbformat.NotebookNode:
+    """The student (``student=True``) or solution notebook of a master, without outputs.
+
+    Its metadata names the chapter and language, so the grader knows which
+    exercises and which language a submission has, whatever its file is called.
+    """
     notebook = copy.deepcopy(master)
     for cell in notebook.cells:
         if cell.cell_type == "code":
@@ -118,6 +128,7 @@ def derive(master: nbformat.NotebookNode, *, student: bool) -> nbformat.Notebook
                 cell.source = strip_solutions(cell.source, keep=not student)
         cell.metadata.pop("execution", None)
     notebook.metadata.pop("widgets", None)
+    notebook.metadata["clv_course"] = {"chapter": chapter, "language": language}
     return notebook
 
 
@@ -139,7 +150,8 @@ def expected_files(root: Path = ROOT) -> dict[Path, str]:
         for master in masters(root):
             notebook = nbformat.read(master, as_version=4)
             for path, student in targets(master, language, root).items():
-                files[path] = rendered(derive(notebook, student=student))
+                files[path] = rendered(derive(notebook, student=student, language=language,
+                                              chapter=chapter_of(master)))
     set_language("en")
     return files
 

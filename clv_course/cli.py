@@ -1,11 +1,13 @@
-"""The ``clv-course`` command: checks a learner's set-up (more commands come with the grader)."""
+"""The ``clv-course`` command: check a set-up, release student notebooks, grade a class."""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from importlib import metadata
+from pathlib import Path
 
 from clv_course.i18n import LANGUAGES, _, set_language
 
@@ -40,6 +42,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("language of the messages"))
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help=_("check that everything the course needs is installed"))
+    release = commands.add_parser("release", help=_("write the student notebooks for a class"))
+    release.add_argument("--chapters", nargs="+", required=True,
+                         help=_("chapter numbers, e.g. 01 02"))
+    release.add_argument("--languages", nargs="+", default=["en"], choices=sorted(LANGUAGES))
+    release.add_argument("--out", type=Path, required=True)
+    grade = commands.add_parser("grade", help=_("grade a class's submissions"))
+    grade.add_argument("submissions", nargs="+", type=Path,
+                       help=_("notebooks, or folders of them"))
+    grade.add_argument("--out", type=Path, required=True, help=_("folder for the gradebook"))
+    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
+                       help=_("submissions graded at once"))
+    grade.add_argument("--timeout", type=int, default=60, help=_("seconds one cell may run"))
     args = parser.parse_args(argv)
     if args.lang:
         set_language(args.lang)
@@ -52,6 +66,26 @@ def main(argv: list[str] | None = None) -> int:
               _("Something is missing: {names}. Run 'make lab' again.").format(
                   names=", ".join(failed)))
         return 1 if failed else 0
+    if args.command == "release":
+        from clv_course.grading.gradebook import release as release_notebooks
+        written = release_notebooks([c.zfill(2) for c in args.chapters], args.languages, args.out)
+        for path in written:
+            print(path)
+        if not written:
+            print(_("No student notebook matches those chapters."), file=sys.stderr)
+        return 0 if written else 1
+    if args.command == "grade":
+        from clv_course.grading.gradebook import grade as grade_class
+        from clv_course.grading.sandbox import Limits, sandbox_warning
+        warning = sandbox_warning()
+        if warning:
+            print(warning, file=sys.stderr)
+        limits = Limits(cell_timeout=args.timeout, wall_time=max(600, args.timeout * 10))
+        results = grade_class(args.submissions, args.out, jobs=args.jobs, limits=limits,
+                              progress=lambda line: print(line, file=sys.stderr))
+        print(_("Graded {count} submissions; the gradebook is {path}.").format(
+            count=len(results), path=args.out / "grades.csv"))
+        return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

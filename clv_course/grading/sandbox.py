@@ -1,0 +1,122 @@
+"""Where a submission runs: a bubblewrap sandbox with limits, or limits alone.
+
+With ``bwrap`` (Debian's ``bubblewrap``) and root, a submission sees a read-only
+system (``/usr``, ``/etc``, Python, the course package and its data), no
+network, no other processes, and one private scratch folder; it runs as an
+unprivileged user of its own, so process limits hold. The instructor's files
+(solutions, other submissions, the gradebook) are simply not there.
+
+Limits on CPU time, memory, processes, file size and wall time apply always.
+Without a sandbox the grader says so loudly (see :func:`sandbox_warning`).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from clv_course.i18n import _
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+#: the unprivileged user ids submissions run as, one per parallel slot
+FIRST_UID = 61000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one submission may use."""
+
+    cell_timeout: int = 60          # seconds of wall time per cell
+    wall_time: int = 600            # seconds for the whole notebook
+    cpu_seconds: int = 900          # CPU seconds per process
+    memory_bytes: int = 3 * 2**30   # address space per process
+    processes: int = 256            # processes and threads of the submission's user
+    file_bytes: int = 64 * 2**20    # largest file it may write
+
+
+def _datasets_dir() -> Path:
+    from clv_course.datasets import datasets_dir
+    return datasets_dir()
+
+
+@cache
+def bwrap_path() -> str | None:
+    """The bwrap program when it can sandbox here (it needs root to switch users)."""
+    found = shutil.which("bwrap")
+    if not found or os.geteuid() != 0:
+        return None
+    probe = subprocess.run([found, "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid",
+                            "--die-with-parent", "true"], capture_output=True, timeout=30)
+    return found if probe.returncode == 0 else None
+
+
+def sandbox_warning() -> str | None:
+    """The loud sentence to print when submissions cannot be contained, else None."""
+    if bwrap_path():
+        return None
+    return _("WARNING: no sandbox is available (install the 'bubblewrap' package and run as "
+             "root). Submissions run with time, memory and process limits only, and can read "
+             "your files.")
+
+
+def _readable_paths() -> list[Path]:
+    """What a submission needs to see: Python, the virtual environment, the package, data."""
+    paths = [Path(sys.base_prefix), Path(sys.prefix), PACKAGE_DIR, _datasets_dir()]
+    return [p.resolve() for p in paths]
+
+
+def _parents(path: Path) -> list[Path]:
+    return list(reversed(path.parents))[1:]
+
+
+def sandbox_command(argv: list[str], scratch: Path, slot: int) -> list[str]:
+    """``argv`` wrapped in bwrap: read-only system, private ``scratch``, no network."""
+    bwrap = bwrap_path()
+    assert bwrap is not None
+    command = [bwrap, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+               "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+    made: set[Path] = set()
+    for path in _readable_paths():
+        for parent in _parents(path):
+            if parent not in made and parent not in (Path("/usr"), Path("/")):
+                command += ["--perms", "0755", "--dir", str(parent)]
+                made.add(parent)
+    for system in ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/lib32"):
+        command += ["--ro-bind-try", system, system]
+    for path in _readable_paths():
+        command += ["--ro-bind", str(path), str(path)]
+    uid = FIRST_UID + slot
+    command += ["--dev", "/dev", "--proc", "/proc", "--perms", "01777", "--tmpfs", "/tmp",
+                "--bind", str(scratch), str(scratch), "--chdir", str(scratch),
+                "--setenv", "HOME", str(scratch), "--setenv", "TMPDIR", str(scratch),
+                "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all", "--", *argv]
+    return command
+
+
+def limit_setter(limits: Limits, *, sandboxed: bool) -> Callable[[], None]:
+    """A pre-exec function applying ``limits`` to the child and everything it starts."""
+    def apply() -> None:
+        os.setsid()
+        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds))
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if sandboxed or os.geteuid() != 0:  # root ignores the process limit outside a sandbox
+            resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+    return apply
+
+
+def prepare_scratch(scratch: Path, slot: int) -> None:
+    """Give the scratch folder to the slot's user, so the submission can write only there."""
+    if bwrap_path():
+        uid = FIRST_UID + slot
+        for path in [scratch, *scratch.rglob("*")]:
+            os.chown(path, uid, uid)

@@ -1,0 +1,83 @@
+"""Chapter 4's figures: the finite sum reaching the closed form, and the tornado chart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from clv_course import metrics
+from clv_course.errors import InputError
+from clv_course.formatting import fmt
+from clv_course.i18n import N_, _
+from clv_course.plots import label, money_axis, new_figure
+
+#: how the inputs of :func:`clv_course.sensitivity.component_clv` are named on the chart
+INPUT_LABELS = {
+    "aov": N_("Order value"),
+    "frequency": N_("Purchase frequency"),
+    "margin": N_("Margin rate"),
+    "retention": N_("Retention rate"),
+    "discount_rate": N_("Discount rate"),
+}
+
+
+def convergence(margin: float, retention: float, discount_rate: float, *, max_periods: int = 30,
+                currency: str) -> Figure:
+    """Discounted CLV summed over 1, 2, ... periods, with the closed form as a dashed line.
+
+    Shows that the finite sum of :func:`clv_course.metrics.discounted_clv`
+    grows towards :func:`clv_course.metrics.discounted_clv_closed_form` and how
+    many periods it takes to get close.
+    """
+    if int(max_periods) != max_periods or max_periods < 1:
+        raise InputError(_("The number of periods must be a whole number, 1 or more; got "
+                           "{value}.").format(value=max_periods))
+    periods = np.arange(1, int(max_periods) + 1)
+    sums = [metrics.discounted_clv(margin, retention, discount_rate, periods=int(n)) for n in periods]
+    limit = metrics.discounted_clv_closed_form(margin, retention, discount_rate)
+    if not np.isfinite(limit):
+        raise InputError(_("The closed form is infinite for these inputs: with full retention "
+                           "and no discounting the sum never stops growing."))
+    figure, axes = new_figure()
+    axes.plot(periods, sums, marker="o", markersize=3, label=_("Sum over the first n periods"))
+    axes.axhline(limit, color="#c0392b", linestyle="--",
+                 label=_("Closed form: {value}").format(value=fmt(limit, "money", currency=currency)))
+    axes.set_ylim(0, limit * 1.1)
+    label(axes, _("The finite sum approaches the closed form"), _("Periods summed (n)"),
+          _("Discounted CLV"))
+    money_axis(axes, currency)
+    axes.legend(loc="lower right")
+    return figure
+
+
+def tornado(table: pd.DataFrame, *, currency: str) -> Figure:
+    """Horizontal bars of how much CLV changes when each input is lower or higher.
+
+    ``table`` is the result of :func:`clv_course.sensitivity.one_at_a_time`:
+    the input with the largest swing is drawn at the top, bars start at the
+    base CLV (the vertical line).
+    """
+    needed = {"low_change", "high_change"}
+    if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns) or table.empty:
+        raise InputError(_("The tornado chart needs the table made by "
+                           "clv_course.sensitivity.one_at_a_time."))
+    base = float(table.attrs.get("base", 0.0))
+    change = table.attrs.get("change")
+    ordered = table.iloc[::-1]  # barh draws the first row at the bottom
+    names = [_(INPUT_LABELS[name]) if name in INPUT_LABELS else str(name) for name in ordered.index]
+    positions = np.arange(len(ordered))
+    figure, axes = new_figure(7.0, 0.6 * len(ordered) + 1.8)
+    lower = _("Input lower") if change is None else _("Input {change} lower").format(
+        change=fmt(change, "percent", digits=0))
+    higher = _("Input higher") if change is None else _("Input {change} higher").format(
+        change=fmt(change, "percent", digits=0))
+    axes.barh(positions, ordered["low_change"], left=base, color="#e67e22", label=lower)
+    axes.barh(positions, ordered["high_change"], left=base, color="#2e86c1", label=higher)
+    axes.axvline(base, color="black", linewidth=1)
+    axes.set_yticks(positions, names)
+    label(axes, _("Which input moves CLV most (base: {base})").format(
+        base=fmt(base, "money", currency=currency)), _("CLV"), "")
+    money_axis(axes, currency, which="x")
+    figure.legend(loc="outside lower center", ncols=2)
+    return figure

@@ -1,0 +1,164 @@
+"""The instructor's grader on a class of right, partly wrong, broken and hostile submissions.
+
+The class is graded once (two at a time, short time limits) by the same code
+`clv-course grade` runs; each test then reads one promise off the gradebook.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import pytest
+
+from clv_course.cli import main
+from clv_course.exercises import CourseData, get
+from clv_course.grading.gradebook import grade
+from clv_course.grading.sandbox import Limits, bwrap_path
+from tests.support.hostile_class import build
+
+pytestmark = pytest.mark.slow
+LIMITS = Limits(cell_timeout=5, wall_time=90)
+
+EXPECTED = {  # submission: (points out of 10, status)
+    "right": (10, "ok"),
+    "partly_wrong": (7, "ok"),
+    "untouched": (0, "ok"),
+    "infinite_loop": (10, "timeout"),
+    "sys_exit": (10, "errors"),
+    "os_exit": (10, "crashed"),
+    "memory_bomb": (10, "errors"),
+    "output_flood": (10, "flooded"),
+    "rigged_eq": (7, "ok"),
+    "patched_checker": (0, "ok"),
+    "deleted_cells": (6, "ok"),
+    "duplicated_cells": (10, "ok"),
+    "reordered_cells": (6, "errors"),
+    "in_german": (10, "ok"),
+    "malformed": (0, "not_a_notebook"),
+    "picture": (0, "not_a_notebook"),
+    "essay": (0, "not_a_notebook"),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    submissions = tmp_path_factory.mktemp("submissions")
+    build(root, submissions)
+    out = tmp_path_factory.mktemp("gradebook")
+    lines = []
+    results = grade([submissions], out, jobs=2, limits=LIMITS, progress=lines.append)
+    return {"submissions": submissions, "out": out, "results": {r["submission"]: r for r in results},
+            "progress": lines}
+
+
+def test_every_submission_gets_exactly_its_expected_points_and_status(graded):
+    got = {name: (r["total"], r["status"]) for name, r in graded["results"].items()
+           if name in EXPECTED}
+    assert got == EXPECTED
+
+
+def test_a_fork_bomb_is_contained_and_gains_nothing(graded):
+    assert graded["results"]["fork_bomb"]["total"] <= 10
+
+
+def test_the_gradebook_has_a_row_per_submission_with_a_column_per_exercise(graded):
+    with open(graded["out"] / "grades.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == len(graded["results"])
+    assert list(rows[0])[:5] == ["submission", "language", "total", "max_total", "status"]
+    assert {"ch01-simple-clv", "ch01-profit-clv", "ch01-shop-value"} <= set(rows[0])
+    right = next(r for r in rows if r["submission"] == "right")
+    assert (right["total"], right["max_total"], right["ch01-simple-clv"]) == ("10", "10", "3")
+
+
+def test_results_json_has_the_outcome_of_every_check(graded):
+    results = json.loads((graded["out"] / "results.json").read_text())
+    partly = next(r for r in results if r["submission"] == "partly_wrong")
+    simple = next(e for e in partly["exercises"] if e["exercise"] == "ch01-simple-clv")
+    assert simple["parts"][0]["points"] == 0 and "fresh inputs" in simple["parts"][0]["message"]
+
+
+def test_every_submission_gets_a_feedback_page(graded):
+    for name in graded["results"]:
+        assert (graded["out"] / "feedback" / f"{name}.html").is_file()
+
+
+def test_feedback_is_written_in_the_submissions_language(graded):
+    assert '<html lang="de">' in (graded["out"] / "feedback" / "in_german.html").read_text()
+    assert graded["results"]["in_german"]["language"] == "de"
+
+
+def test_no_output_reveals_a_hidden_input_or_a_solution(graded):
+    seed = int((graded["out"] / ".state" / "seed").read_text())
+    part = get("ch01-simple-clv").parts[0]
+    hidden = [repr(v) for case in part.grading_cases(seed, CourseData(seed)) for v in case.args]
+    texts = [(graded["out"] / "grades.csv").read_text(), (graded["out"] / "results.json").read_text()]
+    texts += [p.read_text() for p in (graded["out"] / "feedback").iterdir()]
+    for text in texts:
+        assert "BEGIN SOLUTION" not in text and "aov * frequency * lifespan" not in text
+        assert not any(value in text for value in hidden)
+
+
+def test_grading_again_gives_the_same_grades_without_running_anything(graded):
+    lines = []
+    again = grade([graded["submissions"]], graded["out"], jobs=2, limits=LIMITS,
+                  progress=lines.append)
+    assert lines == []
+    assert {r["submission"]: r["total"] for r in again} == \
+        {n: r["total"] for n, r in graded["results"].items()}
+
+
+def test_an_interrupted_run_picks_up_where_it_stopped(graded, tmp_path):
+    out = tmp_path / "gradebook"
+    shutil.copytree(graded["out"], out)
+    (out / ".state" / "right.json").unlink()
+    (out / "grades.csv").unlink()
+    lines = []
+    again = grade([graded["submissions"]], out, jobs=1, limits=LIMITS, progress=lines.append)
+    assert len(lines) == 1 and "right" in lines[0]
+    assert next(r for r in again if r["submission"] == "right")["total"] == 10
+    assert (out / "grades.csv").exists()
+
+
+def test_release_writes_the_student_notebooks_of_the_chosen_chapters(tmp_path, capsys):
+    assert main(["release", "--chapters", "1", "--languages", "en", "--out", str(tmp_path)]) == 0
+    released = tmp_path / "en" / "01_what_is_clv.ipynb"
+    assert released.is_file() and "BEGIN SOLUTION" not in released.read_text()
+
+
+needs_bwrap = pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap is not installed")
+
+
+@needs_bwrap
+def test_a_sandboxed_submission_cannot_read_write_or_reach_the_network(tmp_path):
+    import subprocess
+    import sys
+
+    from clv_course.grading.sandbox import limit_setter, prepare_scratch, sandbox_command
+    secret = tmp_path / "instructor" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("the answers")
+    gradebook = tmp_path / "gradebook"
+    gradebook.mkdir()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    prepare_scratch(scratch, 0)
+    script = (
+        "import socket\n"
+        "def attempt(action):\n"
+        "    try:\n        action()\n        return 'yes'\n"
+        "    except Exception:\n        return 'no'\n"
+        f"read = attempt(lambda: open({str(secret)!r}).read())\n"
+        f"write = attempt(lambda: open({str(gradebook / 'grades.csv')!r}, 'w').write('x'))\n"
+        "net = attempt(lambda: socket.create_connection(('1.1.1.1', 80), timeout=3))\n"
+        "own = attempt(lambda: open('mine.txt', 'w').write('x'))\n"
+        "print(read, write, net, own)\n")
+    command = sandbox_command([sys.executable, "-c", script], scratch, 0)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                          preexec_fn=limit_setter(LIMITS, sandboxed=True))
+    assert done.stdout.split() == ["no", "no", "no", "yes"], done.stderr
+    assert not (gradebook / "grades.csv").exists()

@@ -1,0 +1,135 @@
+"""Chapter 7's what-if levers, their figures and the simulator's arithmetic."""
+
+from __future__ import annotations
+
+import pytest
+
+from clv_course import datasets, levers
+from clv_course.errors import InputError
+from clv_course.metrics import discounted_clv_closed_form
+from clv_course.plots.levers import clv_by_retention, lever_gains
+from clv_course.widgets.levers import lever_simulator, simulator_results, simulator_text
+
+BASE = levers.Baseline(margin_per_order=20.0, orders_per_year=3.0, retention=0.5,
+                       discount_rate=0.1)
+SETTINGS = dict(service_points=0.03, service_cost=2.0, personalisation_uplift=0.15,
+                personalisation_share=0.3, personalisation_cost=4.0, loyalty_points=0.05,
+                loyalty_share=0.4, loyalty_cost=5.0, upsell_uplift=0.05)
+
+
+@pytest.fixture(scope="module")
+def shop():
+    return datasets.load("shop")
+
+
+def test_margin_per_order_counts_refund_margin_but_not_refund_rows(shop):
+    orders = (~shop["is_refund"]).sum()
+    assert levers.margin_per_order(shop) == pytest.approx(shop["gross_margin"].sum() / orders)
+    assert levers.margin_per_order(shop) < shop.loc[~shop["is_refund"], "gross_margin"].mean()
+
+
+def test_a_customer_counts_once_per_calendar_year_with_an_order(shop):
+    orders = shop[~shop["is_refund"]]
+    pairs = {(c, d.year) for c, d in zip(orders["customer_id"], orders["date"])}
+    assert levers.active_customer_years(shop) == len(pairs)
+
+
+def test_the_shop_baseline_has_a_plausible_yearly_margin_and_retention(shop):
+    baseline = levers.shop_baseline(shop)
+    assert 0.3 < baseline.retention < 0.8
+    assert baseline.yearly_margin == pytest.approx(shop["gross_margin"].sum()
+                                                   / levers.active_customer_years(shop))
+
+
+def test_baseline_clv_is_the_discounted_closed_form():
+    assert BASE.clv == pytest.approx(60.0 * 1.1 / 0.6)
+
+
+def test_a_retention_gain_raises_retention_not_churn():
+    assert levers.clv_after_retention_gain(60, 0.5, 0.1, 0.05) == pytest.approx(60 * 1.1 / 0.55)
+
+
+def test_a_retention_gain_that_reaches_full_retention_is_an_input_error():
+    with pytest.raises(InputError):
+        levers.clv_after_retention_gain(60, 0.96, 0.1, 0.05)
+
+
+def test_the_loyalty_cost_comes_off_every_year_of_margin():
+    expected = discounted_clv_closed_form(55, 0.55, 0.1) - discounted_clv_closed_form(60, 0.5, 0.1)
+    assert levers.loyalty_net_gain(60, 0.5, 0.1, 0.05, 5) == pytest.approx(expected)
+
+
+def test_at_the_break_even_cost_the_loyalty_programme_gains_nothing():
+    cost = levers.loyalty_break_even_cost(60, 0.5, 0.1, 0.05)
+    assert levers.loyalty_net_gain(60, 0.5, 0.1, 0.05, cost) == pytest.approx(0, abs=1e-9)
+    assert levers.loyalty_net_gain(60, 0.5, 0.1, 0.05, cost + 1) < 0
+
+
+def test_five_points_of_retention_beat_five_percent_more_margin():
+    retention = levers.service_lever(BASE, 0.05)
+    upsell = levers.upsell_lever(BASE, 0.05)
+    assert upsell.net_gain / upsell.clv_before == pytest.approx(0.05)
+    assert retention.net_gain > upsell.net_gain
+
+
+def test_net_gain_is_gross_gain_minus_the_cost():
+    result = levers.service_lever(BASE, 0.03, cost_per_year=2.0)
+    assert result.cost == pytest.approx(discounted_clv_closed_form(2.0, 0.53, 0.1))
+    assert result.net_gain == pytest.approx(result.gross_gain - result.cost)
+
+
+def test_a_lever_whose_cost_exceeds_its_gain_does_not_pay():
+    result = levers.loyalty_lever(BASE, 0.01, share=1.0, cost_per_year=20.0)
+    assert result.net_gain < 0 and not result.pays
+
+
+def test_a_targeted_lever_scales_with_the_share_targeted():
+    everyone = levers.personalisation_lever(BASE, 0.2, share=1.0, cost_per_year=3.0)
+    some = levers.personalisation_lever(BASE, 0.2, share=0.25, cost_per_year=3.0)
+    assert some.net_gain == pytest.approx(0.25 * everyone.net_gain)
+
+
+def test_a_share_above_one_is_an_input_error():
+    with pytest.raises(InputError):
+        levers.personalisation_lever(BASE, 0.2, share=1.5, cost_per_year=3.0)
+
+
+def test_a_negative_cost_is_an_input_error():
+    with pytest.raises(InputError):
+        levers.service_lever(BASE, 0.02, cost_per_year=-1.0)
+
+
+def test_the_comparison_table_has_one_row_per_lever():
+    table = levers.compare_levers(simulator_results(BASE, **SETTINGS))
+    assert list(table.index) == ["Better service", "Personalisation", "Loyalty programme",
+                                 "Upselling and cross-selling"]
+    assert list(table["net_gain"]) == pytest.approx(list(table["gross_gain"] - table["cost"]))
+
+
+def test_the_lever_chart_is_labelled_with_money_ticks():
+    figure = lever_gains(levers.compare_levers(simulator_results(BASE, **SETTINGS)), currency="EUR")
+    axes = figure.axes[0]
+    assert axes.get_title() and axes.get_xlabel() and axes.get_ylabel()
+    figure.canvas.draw()
+    assert any("€" in tick.get_text() for tick in axes.get_yticklabels())
+
+
+def test_the_retention_curve_is_labelled_and_marks_the_shop():
+    axes = clv_by_retention(BASE, currency="EUR").axes[0]
+    assert axes.get_title() and axes.get_xlabel() and axes.get_ylabel()
+    assert axes.get_legend() is not None
+
+
+def test_the_simulator_text_shows_each_lever_and_the_baseline_as_money():
+    text = simulator_text(BASE, currency="EUR", **SETTINGS)
+    assert "€110.00" in text
+    for name in levers.LEVER_NAMES.values():
+        assert name in text
+
+
+def test_moving_a_slider_updates_the_simulator_result():
+    box = lever_simulator(BASE, currency="EUR")
+    before = box.children[-1].value
+    box.children[1].value = 25.0  # service cost per customer per year
+    assert box.children[-1].value != before
+    assert "does not pay" in box.children[-1].value
