@@ -14,7 +14,8 @@ from clv_course.i18n import LANGUAGES, _, set_language
 #: import name -> distribution name, for every runtime dependency
 RUNTIME_MODULES = {"jupyterlab": "jupyterlab", "ipykernel": "ipykernel", "pandas": "pandas",
                    "numpy": "numpy", "scipy": "scipy", "matplotlib": "matplotlib",
-                   "ipywidgets": "ipywidgets", "babel": "babel"}
+                   "ipywidgets": "ipywidgets", "babel": "babel", "nbformat": "nbformat",
+                   "nbclient": "nbclient"}
 
 
 def check_environment() -> list[tuple[str, bool, str]]:

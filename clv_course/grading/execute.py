@@ -74,7 +74,7 @@ def execute(notebook: nbformat.NotebookNode, *, exercise_ids: list[str], seed: i
                               "answers": {}}
     skipped: set[int] = set()
     own_cells = list(notebook.cells)
-    with tempfile.TemporaryDirectory(prefix="clv-course-run-", dir=cwd) as scratch:
+    with tempfile.TemporaryDirectory(prefix="clv-course-run-") as scratch:
         answers = Path(scratch).resolve() / f"answers-{secrets.token_hex(8)}.json"
         for _attempt in range(MAX_RESTARTS + 1):
             notebook.cells = [c for i, c in enumerate(own_cells) if i not in skipped]
