@@ -1,0 +1,269 @@
+"""Chapter 9's figures: what a fitted purchase model (BG/NBD, Pareto/NBD) says, and whether it holds.
+
+- :func:`cumulative_repeat_transactions`: the model's cumulative repeat purchases
+  against the actual ones, through calibration and holdout (the paper's Figure 1);
+- :func:`conditional_expectations`: mean holdout purchases, actual against
+  predicted, by number of calibration repeat purchases (the paper's Figure 4);
+- :func:`probability_alive_by_recency` and :func:`probability_alive_histogram`:
+  who is probably still a customer;
+- :func:`frequency_recency_matrix`: expected purchases (or P(alive)) for every
+  frequency and recency of a customer of a given age, as a heatmap.
+
+Each takes a fitted model and the data, computes what it shows with the
+model's own methods, and returns the labelled Figure.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from clv_course.errors import InputError
+from clv_course.formatting import fmt
+from clv_course.i18n import N_, _
+from clv_course.models._fitting import PurchaseModel
+from clv_course.plots import label, new_figure, number_axis, percent_axis
+from clv_course.summary import customer_summary
+from clv_course.units import Unit, days_per
+
+#: the time unit as an axis word, e.g. "Weeks since 1997-01-01"
+UNIT_SINCE = {"day": N_("Days since {date}"), "week": N_("Weeks since {date}"),
+              "month": N_("Months since {date}"), "quarter": N_("Quarters since {date}"),
+              "year": N_("Years since {date}")}
+#: the time unit as a plural noun for axis labels
+UNIT_NAMES = {"day": N_("days"), "week": N_("weeks"), "month": N_("months"),
+              "quarter": N_("quarters"), "year": N_("years")}
+
+ACTUAL_COLOUR = "#2e86c1"
+MODEL_COLOUR = "#e67e22"
+
+
+def _check_model(model: PurchaseModel) -> PurchaseModel:
+    if not isinstance(model, PurchaseModel) or model.params_ is None:
+        raise InputError(_("Pass a fitted BGNBD or ParetoNBD model (call .fit_summary first)."))
+    return model
+
+
+def fmt_number(value: float) -> str:
+    """A time such as 38.86 (one decimal) or 39 (none) as the learner's locale writes it."""
+    return fmt(value, "number", digits=0 if float(value).is_integer() else 1)
+
+
+def _day(value) -> int:
+    return int(np.datetime64(pd.Timestamp(value).date(), "D").astype(np.int64))
+
+
+def cumulative_curves(model: PurchaseModel, transactions: pd.DataFrame, *, calibration_end,
+                      holdout_end, unit: Unit) -> pd.DataFrame:
+    """Actual and predicted cumulative repeat purchases of the calibration cohort, per period.
+
+    The cohort is every customer whose first purchase falls in the calibration
+    period. A repeat purchase is a purchase day after the customer's first (as
+    in :func:`clv_course.summary.customer_summary`). The model predicts for each
+    customer E[X(age)], the purchases of a new customer in her first ``age``
+    periods, and we add these up. Rows: one per whole period from the first
+    purchase day, and the last days of calibration and holdout; index: periods
+    since the first purchase day.
+    """
+    _check_model(model)
+    summary = customer_summary(transactions, calibration_end=calibration_end, unit=unit,
+                               holdout_end=holdout_end)
+    length = days_per(unit)
+    cal_end, hold_end = _day(calibration_end), _day(holdout_end)
+    first_day = np.rint(cal_end - summary["T"].to_numpy() * length).astype(np.int64)
+    start = int(first_day.min())
+
+    rows = transactions[transactions["customer_id"].isin(summary.index)]
+    if "is_refund" in rows.columns:
+        rows = rows[~rows["is_refund"].astype(bool)]
+    days = pd.DataFrame({"customer_id": rows["customer_id"].to_numpy(),
+                         "day": rows["date"].to_numpy().astype("datetime64[D]").astype(np.int64)})
+    days = days.drop_duplicates()
+    firsts = days.groupby("customer_id")["day"].transform("min")
+    repeat_days = np.sort(days.loc[(days["day"] > firsts) & (days["day"] <= hold_end), "day"]
+                          .to_numpy())
+
+    ends = np.arange(start, hold_end + 1, length)[1:]
+    ends = np.unique(np.append(np.floor(ends), [cal_end, hold_end])).astype(np.int64)
+    actual = np.searchsorted(repeat_days, ends, side="right")
+    starts, counts = np.unique(first_day, return_counts=True)  # customers who began on each day
+    ages = np.clip(ends[:, None] - starts[None, :], 0, None) / length
+    predicted = (np.asarray(model.expected_purchases(ages)) * counts).sum(axis=1)
+    return pd.DataFrame({"actual": actual, "predicted": predicted},
+                        index=pd.Index((ends - start) / length, name="time"))
+
+
+def cumulative_repeat_transactions(model: PurchaseModel, transactions: pd.DataFrame, *,
+                                   calibration_end, holdout_end, unit: Unit) -> Figure:
+    """Cumulative repeat purchases, actual against the model, with the end of calibration marked.
+
+    Left of the line the model was fitted to these purchases; right of it, it
+    predicts purchases it has never seen: the honest test.
+    """
+    curves = cumulative_curves(model, transactions, calibration_end=calibration_end,
+                               holdout_end=holdout_end, unit=unit)
+    length = days_per(unit)
+    start = pd.Timestamp(_day(holdout_end) - curves.index[-1] * length, unit="D")
+    figure, axes = new_figure(7.5, 4.2)
+    axes.plot(curves.index, curves["actual"], color=ACTUAL_COLOUR, label=_("Actual"))
+    axes.plot(curves.index, curves["predicted"], color=MODEL_COLOUR, linestyle="--",
+              label=_("Model"))
+    split = (_day(calibration_end) - _day(start)) / length
+    axes.axvline(split, color="grey", linestyle=":", label=_("End of calibration"))
+    label(axes, _("Cumulative repeat purchases: actual and predicted"),
+          _(UNIT_SINCE[unit]).format(date=start.date().isoformat()), _("Repeat purchases"))
+    number_axis(axes)
+    axes.legend()
+    return figure
+
+
+def conditional_expectation_table(model: PurchaseModel, summary: pd.DataFrame, *,
+                                  max_frequency: int = 7) -> pd.DataFrame:
+    """Mean holdout purchases per customer, actual and predicted, by calibration frequency.
+
+    Customers with ``max_frequency`` or more repeat purchases share the last
+    group (labelled e.g. ``"7+"``). The prediction for each customer is
+    E[Y(t) | x, t_x, T] with t the holdout's length; ``summary`` must come from
+    :func:`clv_course.summary.customer_summary` with a ``holdout_end``.
+    """
+    _check_model(model)
+    needed = ["frequency", "recency", "T", "frequency_holdout", "duration_holdout"]
+    missing = [c for c in needed if c not in summary.columns]
+    if missing:
+        raise InputError(_("The summary needs the columns {columns}; build it with "
+                           "customer_summary(..., holdout_end=...).").format(
+            columns=", ".join(missing)))
+    predicted = model.conditional_expected_purchases(summary["duration_holdout"],
+                                                     summary["frequency"], summary["recency"],
+                                                     summary["T"])
+    group = np.minimum(summary["frequency"].to_numpy(dtype=int), max_frequency)
+    table = pd.DataFrame({"group": group, "actual": summary["frequency_holdout"].to_numpy(),
+                          "predicted": np.asarray(predicted, dtype=float)})
+    table = table.groupby("group").agg(customers=("actual", "size"), actual=("actual", "mean"),
+                                       predicted=("predicted", "mean"))
+    table.index = [f"{g}+" if g == max_frequency else str(g) for g in table.index]
+    table.index.name = "frequency"
+    return table
+
+
+def conditional_expectations(model: PurchaseModel, summary: pd.DataFrame, *,
+                             max_frequency: int = 7) -> Figure:
+    """Mean holdout purchases, actual against predicted, by calibration repeat purchases."""
+    table = conditional_expectation_table(model, summary, max_frequency=max_frequency)
+    figure, axes = new_figure(7.0, 4.0)
+    positions = np.arange(len(table))
+    axes.plot(positions, table["actual"], marker="o", color=ACTUAL_COLOUR, label=_("Actual"))
+    axes.plot(positions, table["predicted"], marker="s", linestyle="--", color=MODEL_COLOUR,
+              label=_("Model"))
+    axes.set_xticks(positions, table.index)
+    label(axes, _("Holdout purchases per customer, by purchases in calibration"),
+          _("Repeat purchases in calibration"), _("Mean purchases in the holdout"))
+    number_axis(axes, digits=1)
+    axes.legend()
+    return figure
+
+
+def probability_alive_by_recency(model: PurchaseModel, *, T: float,
+                                 frequencies: tuple[int, ...] = (1, 2, 5, 10),
+                                 unit: Unit = "week", points: int = 200) -> Figure:
+    """P(alive) of a customer of age ``T`` against the time of her last purchase, per frequency.
+
+    The longer ago the last purchase (small recency), the likelier she has
+    left; and the more often she used to buy, the more a silence means.
+    """
+    _check_model(model)
+    if not T > 0:
+        raise InputError(_("T, the age of the customer, must be positive; got {value}.").format(
+            value=T))
+    recency = np.linspace(T / points, T, points)
+    figure, axes = new_figure(7.0, 4.0)
+    for frequency in frequencies:
+        alive = model.probability_alive(np.full(points, frequency), recency, np.full(points, T))
+        axes.plot(recency, alive, label=_("Frequency {count}").format(count=frequency))
+    axes.set_ylim(0, 1.02)
+    unit_name = _(UNIT_NAMES[unit])
+    label(axes, _("Probability alive for a customer of age {age} {unit}").format(
+        age=fmt_number(T), unit=unit_name),
+        _("Recency: time of the last purchase ({unit})").format(unit=unit_name),
+        _("Probability alive"))
+    percent_axis(axes)
+    axes.legend()
+    return figure
+
+
+def probability_alive_histogram(model: PurchaseModel, summary: pd.DataFrame, *,
+                                bins: int = 20) -> Figure:
+    """How many customers have each probability of being alive at the end of calibration."""
+    _check_model(model)
+    alive = model.probability_alive(summary["frequency"], summary["recency"], summary["T"])
+    figure, axes = new_figure(7.0, 4.0)
+    axes.hist(np.asarray(alive), bins=np.linspace(0, 1, bins + 1), color=ACTUAL_COLOUR,
+              edgecolor="white")
+    label(axes, _("Probability that each customer is still alive"), _("Probability alive"),
+          _("Customers"))
+    percent_axis(axes, which="x")
+    number_axis(axes)
+    return figure
+
+
+def frequency_recency_grid(model: PurchaseModel, *, T: float, horizon: float = 1.0,
+                           what: Literal["purchases", "alive"] = "purchases",
+                           max_frequency: int = 20, points: int = 40) -> pd.DataFrame:
+    """The values the heatmap shows: rows frequency 0..max_frequency, columns recency 0..T.
+
+    ``what="purchases"``: expected purchases in the next ``horizon`` periods;
+    ``what="alive"``: P(alive). Impossible cells are NaN: a customer without
+    repeat purchases has recency 0, and one with repeat purchases has recency > 0.
+    """
+    _check_model(model)
+    if what not in ("purchases", "alive"):
+        raise InputError(_("what must be 'purchases' or 'alive'; got {value!r}.").format(
+            value=what))
+    if not T > 0:
+        raise InputError(_("T, the age of the customer, must be positive; got {value}.").format(
+            value=T))
+    recency = np.linspace(0, T, points)
+    frequency = np.arange(max_frequency + 1)
+    x, t_x = np.meshgrid(frequency, recency, indexing="ij")
+    possible = (x == 0) == (t_x == 0)
+    values = np.full(x.shape, np.nan)
+    xs, ts, big_t = x[possible], t_x[possible], np.full(possible.sum(), float(T))
+    values[possible] = (model.probability_alive(xs, ts, big_t) if what == "alive"
+                        else model.conditional_expected_purchases(horizon, xs, ts, big_t))
+    return pd.DataFrame(values, index=pd.Index(frequency, name="frequency"),
+                        columns=pd.Index(recency, name="recency"))
+
+
+def frequency_recency_matrix(model: PurchaseModel, *, T: float, horizon: float = 1.0,
+                             what: Literal["purchases", "alive"] = "purchases",
+                             max_frequency: int = 20, unit: Unit = "week") -> Figure:
+    """Heatmap of expected purchases (or P(alive)) by frequency and recency, at age ``T``.
+
+    The best customers sit bottom right in the usual picture: many purchases,
+    the last one recent. Frequent buyers who fell silent long ago are dark.
+    """
+    grid = frequency_recency_grid(model, T=T, horizon=horizon, what=what,
+                                  max_frequency=max_frequency)
+    figure, axes = new_figure(7.0, 5.0)
+    step = grid.columns[1] - grid.columns[0] if len(grid.columns) > 1 else 1.0
+    extent = (grid.columns[0] - step / 2, grid.columns[-1] + step / 2,
+              grid.index[-1] + 0.5, grid.index[0] - 0.5)
+    image = axes.imshow(grid.to_numpy(), aspect="auto", extent=extent, cmap="viridis",
+                        interpolation="nearest")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    colourbar = figure.colorbar(image, ax=axes)
+    unit_name = _(UNIT_NAMES[unit])
+    if what == "alive":
+        title = _("Probability alive by frequency and recency (age {age} {unit})")
+        colourbar.set_label(_("Probability alive"))
+    else:
+        title = _("Expected purchases in the next {horizon} {unit} (age {age} {unit})")
+        colourbar.set_label(_("Expected purchases"))
+    label(axes, title.format(age=fmt_number(T), horizon=fmt_number(horizon), unit=unit_name),
+          _("Recency: time of the last purchase ({unit})").format(unit=unit_name),
+          _("Frequency: repeat purchases"))
+    return figure

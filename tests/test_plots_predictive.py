@@ -1,0 +1,159 @@
+"""Chapter 9's figures are labelled and show exactly what the fitted model says on CDNOW."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from clv_course.datasets import load
+from clv_course.errors import InputError
+from clv_course.models import BGNBD
+from clv_course.plots import predictive
+
+CALIBRATION_END, HOLDOUT_END = "1997-09-30", "1998-06-30"
+
+
+@pytest.fixture(scope="module")
+def model(summary):
+    return BGNBD().fit_summary(summary)
+
+
+@pytest.fixture(scope="module")
+def transactions():
+    return load("cdnow_sample")
+
+
+@pytest.fixture(scope="module")
+def curves(model, transactions):
+    return predictive.cumulative_curves(model, transactions, calibration_end=CALIBRATION_END,
+                                        holdout_end=HOLDOUT_END, unit="week")
+
+
+def assert_labelled(figure):
+    axes = figure.axes[0]
+    assert axes.get_title() and axes.get_xlabel() and axes.get_ylabel()
+
+
+# ------------------------------------------------------------- cumulative repeat purchases
+
+def test_cumulative_figure_is_labelled_with_a_line_at_the_end_of_calibration(model, transactions):
+    figure = predictive.cumulative_repeat_transactions(
+        model, transactions, calibration_end=CALIBRATION_END, holdout_end=HOLDOUT_END, unit="week")
+    assert_labelled(figure)
+    assert "Weeks since 1997-01-01" == figure.axes[0].get_xlabel()
+    vertical = [line for line in figure.axes[0].lines
+                if len(set(np.asarray(line.get_xdata(), dtype=float))) == 1]
+    assert len(vertical) == 1
+    assert vertical[0].get_xdata()[0] == pytest.approx(272 / 7)  # 1997-01-01 to 1997-09-30
+
+
+def test_final_predicted_cumulative_value_is_the_models_sum_over_customers(curves, model, summary):
+    ages = summary["T"] + summary["duration_holdout"]
+    assert curves["predicted"].iloc[-1] == pytest.approx(model.expected_purchases(ages).sum())
+
+
+def test_actual_cumulative_counts_every_repeat_purchase_of_calibration_and_holdout(curves, summary):
+    assert curves["actual"].iloc[-1] == summary["frequency"].sum() + summary["frequency_holdout"].sum()
+
+
+def test_at_the_end_of_calibration_the_curves_are_the_summarys_purchases_and_the_models(
+        curves, model, summary):
+    at_end = curves.loc[272 / 7]  # 1997-01-01 to 1997-09-30
+    assert at_end["actual"] == summary["frequency"].sum()
+    assert at_end["predicted"] == pytest.approx(model.expected_purchases(summary["T"]).sum())
+
+
+def test_cumulative_figure_plots_the_curves_it_computes(model, transactions, curves):
+    figure = predictive.cumulative_repeat_transactions(
+        model, transactions, calibration_end=CALIBRATION_END, holdout_end=HOLDOUT_END, unit="week")
+    plotted = [line.get_ydata() for line in figure.axes[0].lines[:2]]
+    assert np.array_equal(plotted[0], curves["actual"])
+    assert np.allclose(plotted[1], curves["predicted"])
+
+
+def test_cumulative_curves_refuse_an_unfitted_model(transactions):
+    with pytest.raises(InputError, match="fitted"):
+        predictive.cumulative_curves(BGNBD(), transactions, calibration_end=CALIBRATION_END,
+                                     holdout_end=HOLDOUT_END, unit="week")
+
+
+# ------------------------------------------------------------- conditional expectations
+
+def test_conditional_table_groups_seven_and_more_and_keeps_every_customer(model, summary):
+    table = predictive.conditional_expectation_table(model, summary)
+    assert list(table.index) == ["0", "1", "2", "3", "4", "5", "6", "7+"]
+    assert table["customers"].sum() == len(summary)
+    assert table.loc["0", "customers"] == (summary["frequency"] == 0).sum()
+
+
+def test_conditional_table_predictions_add_up_to_the_models_holdout_forecast(model, summary):
+    table = predictive.conditional_expectation_table(model, summary)
+    forecast = model.conditional_expected_purchases(39, summary["frequency"], summary["recency"],
+                                                    summary["T"]).sum()
+    assert (table["customers"] * table["predicted"]).sum() == pytest.approx(forecast)
+    assert (table["customers"] * table["actual"]).sum() == pytest.approx(1882)
+
+
+def test_conditional_figure_is_labelled_and_shows_the_table(model, summary):
+    figure = predictive.conditional_expectations(model, summary)
+    assert_labelled(figure)
+    table = predictive.conditional_expectation_table(model, summary)
+    actual, predicted = figure.axes[0].lines[:2]
+    assert np.allclose(actual.get_ydata(), table["actual"])
+    assert np.allclose(predicted.get_ydata(), table["predicted"])
+    assert [t.get_text() for t in figure.axes[0].get_xticklabels()][-1] == "7+"
+
+
+def test_conditional_table_needs_the_holdout_columns(model, summary):
+    with pytest.raises(InputError, match="holdout_end"):
+        predictive.conditional_expectation_table(model, summary[["frequency", "recency", "T"]])
+
+
+# ------------------------------------------------------------------------- P(alive)
+
+def test_probability_alive_curves_are_the_models_values(model):
+    figure = predictive.probability_alive_by_recency(model, T=38.86, frequencies=(1, 5))
+    assert_labelled(figure)
+    curve = figure.axes[0].lines[1]
+    recency, alive = curve.get_xdata(), curve.get_ydata()
+    assert recency[-1] == pytest.approx(38.86)
+    assert alive[-1] == pytest.approx(model.probability_alive(5, 38.86, 38.86))
+    assert np.all(np.diff(alive) > 0)  # a more recent last purchase, a likelier live customer
+
+
+def test_probability_alive_histogram_counts_every_customer(model, summary):
+    figure = predictive.probability_alive_histogram(model, summary)
+    assert_labelled(figure)
+    heights = [patch.get_height() for patch in figure.axes[0].patches]
+    assert sum(heights) == len(summary)
+
+
+# ------------------------------------------------------------- frequency-recency matrix
+
+def test_matrix_cells_are_the_models_conditional_expectations(model):
+    grid = predictive.frequency_recency_grid(model, T=38.86, horizon=39, max_frequency=10)
+    recency = grid.columns[-1]
+    assert grid.loc[3, recency] == pytest.approx(
+        model.conditional_expected_purchases(39, 3, recency, 38.86))
+    assert grid.loc[0, 0.0] == pytest.approx(model.conditional_expected_purchases(39, 0, 0, 38.86))
+
+
+def test_matrix_leaves_impossible_cells_empty(model):
+    grid = predictive.frequency_recency_grid(model, T=30, what="alive")
+    assert np.isnan(grid.loc[0].iloc[1:]).all()
+    assert np.isnan(grid.loc[1:, 0.0]).all()
+    assert not np.isnan(grid.loc[1:].iloc[:, 1:].to_numpy()).any()
+
+
+def test_matrix_figure_is_labelled_and_shows_the_grid(model):
+    figure = predictive.frequency_recency_matrix(model, T=38.86, horizon=39, max_frequency=10)
+    assert_labelled(figure)
+    grid = predictive.frequency_recency_grid(model, T=38.86, horizon=39, max_frequency=10)
+    shown = np.asarray(figure.axes[0].images[0].get_array().filled(np.nan))
+    assert np.allclose(shown, grid.to_numpy(), equal_nan=True)
+    assert figure.axes[1].get_ylabel() == "Expected purchases"
+
+
+def test_matrix_refuses_an_unknown_quantity(model):
+    with pytest.raises(InputError, match="purchases"):
+        predictive.frequency_recency_grid(model, T=30, what="revenue")
