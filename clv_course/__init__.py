@@ -4,23 +4,52 @@ One module per concern, in the order data flows:
 
 - :mod:`clv_course.datasets`: the course's data and a careful loader for your own CSV;
 - :mod:`clv_course.shop`: the synthetic shop's generative model and true parameters;
+- :mod:`clv_course.tables`: what a usable table of transactions is, and which rows are orders;
 - :mod:`clv_course.metrics`: CLV components (AOV, frequency, lifespan, retention,
   discounting, CAC, payback), with :mod:`~clv_course.summary` and :mod:`~clv_course.cohorts`;
+- :mod:`clv_course.segments`, :mod:`~clv_course.sensitivity`, :mod:`~clv_course.levers` and
+  :mod:`~clv_course.channels`: segmentation, sensitivity, what-if levers, sales channels;
+- :mod:`clv_course.plots` and :mod:`clv_course.widgets`: labelled figures and interactive tools;
 - :mod:`clv_course.i18n` and :mod:`clv_course.formatting`: the learner's language and numbers;
 - :mod:`clv_course.models`: BG/NBD, Pareto/NBD, Gamma-Gamma and sBG, for predicted CLV;
 - :mod:`clv_course.exercises`, :mod:`~clv_course.checking` and :mod:`~clv_course.selfcheck`:
   the exercises, how answers are judged, and the learner's one-line ``clv.check("id")``;
+- :mod:`clv_course.authoring`: student and solution notebooks generated from the masters;
+- :mod:`clv_course.grading` and :mod:`clv_course.cli`: the instructor's ``clv-course grade``;
 - :mod:`clv_course.errors`: problems explained as one sentence.
+
+Submodules load on first use (``clv.metrics``), so the command line starts fast.
 """
 
-from clv_course import datasets, metrics
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from clv_course.errors import CourseError, DataFileError, InputError, install_friendly_errors
-from clv_course.formatting import fmt
 from clv_course.i18n import LANGUAGES, _, get_language, set_language
-from clv_course.selfcheck import check
 
 __version__ = "0.1.0"
 __all__ = ["datasets", "metrics", "fmt", "set_language", "get_language", "LANGUAGES", "_",
            "CourseError", "DataFileError", "InputError", "check", "__version__"]
+
+#: names loaded on first use, so a tool that needs one module does not import pandas
+_LAZY = {"datasets": "clv_course.datasets", "metrics": "clv_course.metrics",
+         "fmt": "clv_course.formatting:fmt", "check": "clv_course.selfcheck:check"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'clv_course' has no attribute {name!r}")
+    module, _sep, attribute = _LAZY[name].partition(":")
+    value = importlib.import_module(module)
+    value = getattr(value, attribute) if attribute else value
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 install_friendly_errors()

@@ -21,6 +21,7 @@ import pandas as pd
 
 from clv_course.errors import InputError
 from clv_course.i18n import N_, _
+from clv_course.tables import is_refund, require_columns
 from clv_course.units import PERIOD_FREQUENCY, Unit, check_unit
 
 __all__ = ["channel_comparison", "shared_customer_share", "aggregate_report",
@@ -34,24 +35,6 @@ ESTIMATE_NAMES: dict[str, str] = {
     "average_period_buyers": N_("Average buyers per period x periods"),
     "linked": N_("Linked data (the truth)"),
 }
-
-
-def _require(transactions: pd.DataFrame, *columns: str) -> None:
-    if not isinstance(transactions, pd.DataFrame):
-        raise InputError(_("Expected a table of transactions (a pandas DataFrame), got {kind}.")
-                         .format(kind=type(transactions).__name__))
-    missing = [c for c in columns if c not in transactions.columns]
-    if missing:
-        raise InputError(_("The transactions need a column {column!r}; they have: {found}.")
-                         .format(column=missing[0], found=", ".join(map(str, transactions.columns))))
-    if transactions.empty:
-        raise InputError(_("The table of transactions is empty."))
-
-
-def _is_refund(transactions: pd.DataFrame) -> pd.Series:
-    if "is_refund" in transactions.columns:
-        return transactions["is_refund"].astype(bool)
-    return pd.Series(False, index=transactions.index)
 
 
 def _channel_rows(transactions: pd.DataFrame, channel: str) -> pd.DataFrame:
@@ -72,8 +55,8 @@ def channel_comparison(transactions: pd.DataFrame) -> pd.DataFrame:
     whole window, counting a customer in every channel they used) and
     ``refund_rate`` (refunds / orders).
     """
-    _require(transactions, "customer_id", "sales_channel", "amount", "gross_margin")
-    refund = _is_refund(transactions)
+    require_columns(transactions, "customer_id", "sales_channel", "amount", "gross_margin")
+    refund = is_refund(transactions)
     by = transactions["sales_channel"]
     orders = (~refund).groupby(by).sum()
     table = pd.DataFrame({
@@ -99,8 +82,8 @@ def shared_customer_share(transactions: pd.DataFrame, *, of: str = "marketplace"
     On the marketplace's side this is the share a shop can already reach directly:
     those customers have an account and an email address in the own shop.
     """
-    _require(transactions, "customer_id", "sales_channel")
-    orders = transactions[~_is_refund(transactions)]
+    require_columns(transactions, "customer_id", "sales_channel")
+    orders = transactions[~is_refund(transactions)]
     buyers = set(_channel_rows(orders, of)["customer_id"])
     others = set(_channel_rows(orders, also)["customer_id"])
     return len(buyers & others) / len(buyers)
@@ -113,9 +96,9 @@ def aggregate_report(transactions: pd.DataFrame, *, channel: str, unit: Unit = "
     ``buyers`` (distinct customers *within the period*: a customer who buys in two
     years counts in both, and the report cannot tell).
     """
-    _require(transactions, "customer_id", "date", "sales_channel", "amount", "gross_margin")
+    require_columns(transactions, "customer_id", "date", "sales_channel", "amount", "gross_margin")
     rows = _channel_rows(transactions, channel)
-    refund = _is_refund(rows)
+    refund = is_refund(rows)
     period = rows["date"].dt.to_period(PERIOD_FREQUENCY[check_unit(unit)])
     report = pd.DataFrame({
         "revenue": rows.groupby(period)["amount"].sum(),
@@ -133,9 +116,9 @@ def repeat_order_share(transactions: pd.DataFrame, *, channel: str) -> float:
     Computed here from linked data, to see what a marketplace's "orders from repeat
     buyers" figure would be, and what it implies (see :func:`buyers_from_repeat_share`).
     """
-    _require(transactions, "customer_id", "sales_channel")
+    require_columns(transactions, "customer_id", "sales_channel")
     rows = _channel_rows(transactions, channel)
-    orders = rows[~_is_refund(rows)]
+    orders = rows[~is_refund(rows)]
     return 1 - orders["customer_id"].nunique() / len(orders)
 
 
@@ -181,9 +164,9 @@ def linked_clv(transactions: pd.DataFrame, *, channel: str) -> float:
     Gross margin (net of refunds) in the channel over the whole window / the
     distinct customers who ordered there.
     """
-    _require(transactions, "customer_id", "sales_channel", "gross_margin")
+    require_columns(transactions, "customer_id", "sales_channel", "gross_margin")
     rows = _channel_rows(transactions, channel)
-    return float(rows["gross_margin"].sum() / rows.loc[~_is_refund(rows), "customer_id"].nunique())
+    return float(rows["gross_margin"].sum() / rows.loc[~is_refund(rows), "customer_id"].nunique())
 
 
 def aggregate_estimates(transactions: pd.DataFrame, *, channel: str, unit: Unit = "year") -> pd.Series:

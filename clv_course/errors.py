@@ -46,10 +46,10 @@ _ERROR_BOX = ('<div class="clv-course-error" style="border-left:4px solid #c0392
 
 def install_friendly_errors() -> bool:
     """In IPython, show CourseError as a short message. Returns True when installed."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython ships with the course
+    import sys
+    if "IPython" not in sys.modules:  # not in Jupyter or IPython: nothing to install
         return False
+    from IPython import get_ipython
     shell = get_ipython()
     if shell is None:
         return False

@@ -30,7 +30,9 @@ import pandas as pd
 
 from clv_course.errors import InputError
 from clv_course.i18n import N_, _
-from clv_course.metrics import _orders, _require_columns, discounted_clv_closed_form, retention_rate
+from clv_course.metrics import discounted_clv_closed_form, retention_rate
+from clv_course.tables import orders as _orders
+from clv_course.tables import require_columns as _require_columns
 
 __all__ = ["Baseline", "LeverResult", "margin_per_order", "active_customer_years",
            "orders_per_active_year", "yearly_retention", "shop_baseline",

@@ -22,6 +22,8 @@ import pandas as pd
 
 from clv_course.cohorts import cohort_table, retention_matrix  # noqa: F401  (public API)
 from clv_course.errors import InputError
+from clv_course.tables import orders as _orders
+from clv_course.tables import require_columns as _require_columns
 from clv_course.i18n import _
 from clv_course.summary import customer_summary  # noqa: F401  (public API)
 from clv_course.units import PERIOD_FREQUENCY, Unit, check_unit, days_per
@@ -37,25 +39,6 @@ __all__ = [
 
 
 # ----------------------------------------------------------------------------- helpers
-
-def _require_columns(transactions: pd.DataFrame, *columns: str) -> None:
-    if not isinstance(transactions, pd.DataFrame):
-        raise InputError(_("Expected a table of transactions (a pandas DataFrame), got {kind}.")
-                         .format(kind=type(transactions).__name__))
-    missing = [c for c in columns if c not in transactions.columns]
-    if missing:
-        raise InputError(_("The transactions need a column {column!r}; they have: {found}.")
-                         .format(column=missing[0], found=", ".join(map(str, transactions.columns))))
-    if transactions.empty:
-        raise InputError(_("The table of transactions is empty."))
-
-
-def _orders(transactions: pd.DataFrame) -> pd.DataFrame:
-    """The rows that are orders: refund rows (``is_refund``) are not orders."""
-    if "is_refund" in transactions.columns:
-        return transactions[~transactions["is_refund"].astype(bool)]
-    return transactions
-
 
 def _observation_span(transactions: pd.DataFrame, start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
     first = pd.Timestamp(start) if start is not None else transactions["date"].min()

@@ -23,7 +23,8 @@ import pandas as pd
 
 from clv_course.errors import InputError
 from clv_course.i18n import N_, _
-from clv_course.metrics import _orders, _require_columns
+from clv_course.tables import orders as _orders
+from clv_course.tables import require_columns as _require_columns
 
 __all__ = ["rfm_table", "rfm_scores", "rfm_segment", "segment_actions", "SEGMENTS",
            "value_per_customer", "quantile_scores", "value_deciles", "clv_tiers",

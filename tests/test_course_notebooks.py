@@ -19,9 +19,8 @@ CELL_TIMEOUT = 120
 pytestmark = pytest.mark.slow
 
 
-def _run(root, folder, name, seed, allow_errors=False):
-    return run_notebook(root / folder / "en" / name, seed=seed, allow_errors=allow_errors,
-                        timeout=CELL_TIMEOUT)
+def _run(root, folder, name, seed):
+    return run_notebook(root / folder / "en" / name, seed=seed, timeout=CELL_TIMEOUT)
 
 
 @pytest.mark.parametrize("name", CHAPTERS)

@@ -11,7 +11,6 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from clv_course import i18n
 from clv_course.errors import InputError
 from clv_course.i18n import _, get_language, set_language
 

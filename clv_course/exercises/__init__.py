@@ -159,14 +159,22 @@ def registry() -> dict[str, Exercise]:
 
 
 def get(exercise_id: str) -> Exercise:
-    """The exercise called ``exercise_id``, or a sentence listing the ones that exist."""
-    exercises = registry()
+    """The exercise called ``exercise_id``, or a sentence listing the ones that exist.
+
+    Only the exercise's own chapter module is imported, so a learner's check
+    does not load every chapter's helpers.
+    """
+    chapter = str(exercise_id).split("-")[0]
+    try:
+        module = importlib.import_module(f"{__name__}.{chapter}") if chapter.startswith("ch") \
+            and chapter[2:].isdigit() else None
+    except ImportError:
+        module = None
+    exercises = {e.id: e for e in getattr(module, "EXERCISES", [])}
     if exercise_id not in exercises:
         raise InputError(_("There is no exercise {id!r}. Check the spelling in the check cell; "
                            "this chapter's exercises are: {ids}.").format(
-            id=exercise_id, ids=", ".join(e for e in exercises
-                                          if e.split("-")[0] == str(exercise_id).split("-")[0])
-            or "-"))
+            id=exercise_id, ids=", ".join(exercises) or "-"))
     return exercises[exercise_id]
 
 

@@ -4,10 +4,12 @@ This is what runs inside the grader's sandbox (``python -m
 clv_course.grading.execute``), and in-process for the course's own tests. It
 survives what learners' notebooks do: a cell that raises or loops forever (it is
 interrupted after ``timeout`` seconds and the run goes on), a cell that kills the
-kernel (the run starts again without that cell), output floods (outputs beyond
-a budget are dropped). At the end one more cell, the probe, collects the
-exercises' answers as plain JSON; only that and a list of what went wrong
-leave this process.
+kernel (the run starts again without that cell), output floods (counted, not
+kept). At the end one more cell, the probe, collects the exercises' answers as
+plain JSON; only that and a list of what went wrong leave this process.
+
+It talks to the kernel with jupyter_client alone and reads the notebook as JSON:
+it starts once per submission, so it imports as little as it can.
 """
 
 from __future__ import annotations
@@ -15,101 +17,145 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import secrets
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from jupyter_client.manager import KernelManager
 
-from clv_course.datasets import SEED_VARIABLE
-
-#: bytes of output one run keeps in memory; the rest is dropped
+#: the variable through which the grader hands a notebook its fresh data (see datasets.load)
+SEED_VARIABLE = "CLV_COURSE_DATA_SEED"
+#: bytes of output after which a run counts as flooded
 OUTPUT_BUDGET = 2_000_000
 #: how many times a run starts again without a cell that killed the kernel
 MAX_RESTARTS = 3
+PROBE_ID = "grader-probe"
 
 
-class _FrugalClient(NotebookClient):
-    """A NotebookClient that keeps at most OUTPUT_BUDGET bytes of outputs."""
+class _DeadKernel(Exception):
+    """The kernel died while a cell ran."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+
+def code_cells(notebook: dict[str, Any]) -> list[tuple[str, str]]:
+    """(id, source) of each code cell of a notebook given as parsed JSON."""
+    cells = []
+    for index, cell in enumerate(notebook.get("cells", [])):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        cells.append((str(cell.get("id", f"cell-{index}")), source))
+    return cells
+
+
+def _probe_source(answers: Path, exercise_ids: list[str], seed: int | None) -> str:
+    return ("from clv_course.grading import probe as __clv_probe\n"
+            f"__clv_probe.write({str(answers)!r}, {exercise_ids!r}, globals(), {seed!r})")
+
+
+class _Kernel:
+    """One kernel: run a cell with a timeout, note errors and output size."""
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.manager = KernelManager(kernel_name="python3")
+        self.manager.start_kernel(env=env, cwd=str(cwd),
+                                  extra_arguments=["--HistoryManager.enabled=False"])
+        self.client = self.manager.client()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=60)
         self.output_bytes = 0
-        self.flooded = False
 
-    def output(self, outs, msg, display_id, cell_index):  # noqa: ANN001 - nbclient's signature
-        self.output_bytes += len(json.dumps(msg.get("content", {}), default=str))
-        if self.output_bytes > OUTPUT_BUDGET:
-            self.flooded = True
-            return None
-        return super().output(outs, msg, display_id, cell_index)
+    def run(self, source: str, timeout: int) -> str | None:
+        """Run ``source``; None if it went well, else 'timeout' or the error's name.
+
+        Polls in short steps so a kernel that dies is noticed at once, not after
+        the cell's whole timeout.
+        """
+        message_id = self.client.execute(source, allow_stdin=False, stop_on_error=False)
+        deadline = time.monotonic() + timeout
+        error: str | None = None
+        interrupted = False
+        while True:
+            try:
+                message = self.client.get_iopub_msg(timeout=0.1)
+            except queue.Empty:
+                message = None
+            if message is not None and message.get("parent_header", {}).get("msg_id") == message_id:
+                self.output_bytes += len(json.dumps(message.get("content", {}), default=str))
+                kind = message.get("msg_type")
+                if kind == "error" and error is None:
+                    error = str(message["content"].get("ename", "Error"))[:100]
+                if kind == "status" and message["content"].get("execution_state") == "idle":
+                    break
+                continue
+            if not self.manager.is_alive():
+                raise _DeadKernel
+            if time.monotonic() > deadline:
+                if interrupted:  # the interrupt did not help: treat the kernel as lost
+                    raise _DeadKernel
+                self.manager.interrupt_kernel()
+                interrupted, deadline = True, time.monotonic() + 10
+        return "timeout" if interrupted else error
+
+    def close(self) -> None:
+        try:
+            self.client.stop_channels()
+            self.manager.shutdown_kernel(now=True)
+        except Exception:  # a kernel that is already gone is what we wanted
+            pass
 
 
-def _probe_cell(answers: Path, exercise_ids: list[str], seed: int | None) -> nbformat.NotebookNode:
-    return nbformat.v4.new_code_cell(
-        "from clv_course.grading import probe as __clv_probe\n"
-        f"__clv_probe.write({str(answers)!r}, {exercise_ids!r}, globals(), {seed!r})",
-        id="grader-probe")
-
-
-def execute(notebook: nbformat.NotebookNode, *, exercise_ids: list[str], seed: int | None,
-            language: str = "en", timeout: int = 60, cwd: Path | None = None,
-            allow_errors: bool = True) -> dict[str, Any]:
-    """Execute ``notebook`` (in place) and return its run report with the probe's answers.
+def execute(notebook: dict[str, Any], *, exercise_ids: list[str], seed: int | None,
+            language: str = "en", timeout: int = 60, cwd: Path | None = None) -> dict[str, Any]:
+    """Run ``notebook`` (parsed JSON) and return its run report with the probe's answers.
 
     The report: ``answers`` (exercise -> part -> plain outcome), ``errors`` (cell id
     and error name of cells that raised), ``timeouts`` and ``crashes`` (cell ids),
-    ``flooded`` (outputs were dropped).
+    ``flooded`` (more output than :data:`OUTPUT_BUDGET`).
     """
     env = dict(os.environ, CLV_COURSE_LANG=language, MPLBACKEND="agg",
                OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     env.pop(SEED_VARIABLE, None)
     if seed is not None:
         env[SEED_VARIABLE] = str(seed)
+    cwd = (cwd or Path.cwd()).resolve()
     report: dict[str, Any] = {"errors": [], "timeouts": [], "crashes": [], "flooded": False,
                               "answers": {}}
+    cells = code_cells(notebook)
     skipped: set[int] = set()
-    own_cells = list(notebook.cells)
     with tempfile.TemporaryDirectory(prefix="clv-course-run-") as scratch:
         answers = Path(scratch).resolve() / f"answers-{secrets.token_hex(8)}.json"
+        probe = (PROBE_ID, _probe_source(answers, exercise_ids, seed))
         for _attempt in range(MAX_RESTARTS + 1):
-            notebook.cells = [c for i, c in enumerate(own_cells) if i not in skipped]
-            notebook.cells.append(_probe_cell(answers, exercise_ids, seed))
-            client = _FrugalClient(notebook, timeout=timeout, kernel_name="python3",
-                                   allow_errors=allow_errors, interrupt_on_timeout=True,
-                                   resources={"metadata": {"path": str((cwd or Path.cwd()).resolve())}})
-            running: list[nbformat.NotebookNode] = []
-            client.on_cell_execute = lambda cell, cell_index, **_kw: running.append(cell)
+            errors, timeouts = [], []
+            kernel = _Kernel(env, cwd)
+            running = None
             try:
-                client.execute(env=env)
-            except DeadKernelError:
-                dead = running[-1] if running else None
-                if dead is None or dead.id == "grader-probe":
-                    report["crashes"].append("grader-probe")
-                    break
-                report["crashes"].append(dead.id)
-                skipped.add(own_cells.index(dead))
-                continue
-            except CellTimeoutError as error:  # only when allow_errors is False
-                report["timeouts"].append(str(error)[:200])
-                break
+                for index, (cell_id, source) in enumerate([*cells, probe]):
+                    if index in skipped or not source.strip():
+                        continue
+                    running = index
+                    outcome = kernel.run(source, timeout)
+                    if outcome == "timeout":
+                        timeouts.append(cell_id)
+                    elif outcome:
+                        errors.append(f"{cell_id}: {outcome}")
+            except _DeadKernel:
+                report["crashes"].append(probe[0] if running == len(cells) else cells[running][0])
+                if running is not None and running < len(cells):
+                    skipped.add(running)
+                    continue
             finally:
-                report["flooded"] = report["flooded"] or client.flooded
+                report["flooded"] = report["flooded"] or kernel.output_bytes > OUTPUT_BUDGET
+                kernel.close()
             break
-        for cell in notebook.cells:
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error":
-                    if output.get("ename") in ("CellTimeoutError", "KeyboardInterrupt"):
-                        report["timeouts"].append(cell.id)
-                    else:
-                        report["errors"].append(f"{cell.id}: {output.get('ename')}")
+        report["errors"], report["timeouts"] = errors, timeouts
         if answers.exists():
             report["answers"] = json.loads(answers.read_text(encoding="utf-8"))
-    notebook.cells = [c for c in notebook.cells if c.id != "grader-probe"]
     return report
 
 
@@ -122,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", default="en")
     parser.add_argument("--timeout", type=int, default=60)
     args = parser.parse_args(argv)
-    notebook = nbformat.read(args.notebook, as_version=4)
+    notebook = json.loads(args.notebook.read_text(encoding="utf-8"))
     report = execute(notebook, exercise_ids=[e for e in args.exercises.split(",") if e],
                      seed=args.seed, language=args.language, timeout=args.timeout,
                      cwd=args.notebook.parent)

@@ -1,5 +1,5 @@
 """Build a test class of submissions from chapter 1's solution and student notebooks."""
-import copy, json, sys
+import copy, sys
 from pathlib import Path
 import nbformat
 
