@@ -46,7 +46,7 @@ GRADER_VERSION = "1"
 MAX_SUBMISSION_BYTES = 20 * 2**20
 MAX_REPORT_BYTES = 5 * 2**20
 #: the statuses a submission can end with, from best to worst
-STATUSES = ("ok", "errors", "flooded", "timeout", "crashed", "wrong_notebook", "not_a_notebook")
+STATUSES = ("ok", "errors", "timeout", "flooded", "crashed", "wrong_notebook", "not_a_notebook")
 
 
 @dataclass(frozen=True)
@@ -190,10 +190,10 @@ def status_of(report: dict[str, Any]) -> str:
         return report["status"]
     if report.get("crashes"):
         return "crashed"
+    if report.get("flooded"):  # a flood usually runs into the time limit too: name the cause
+        return "flooded"
     if report.get("timeouts"):
         return "timeout"
-    if report.get("flooded"):
-        return "flooded"
     return "errors" if report.get("errors") else "ok"
 
 

@@ -1,5 +1,7 @@
 """Build a test class of submissions from chapter 1's solution and student notebooks."""
-import copy, sys
+import copy
+import json
+import sys
 from pathlib import Path
 import nbformat
 
@@ -10,7 +12,8 @@ def build(root: Path, folder: Path):
         nb = copy.deepcopy(base)
         if edit:
             edit(nb)
-        nbformat.write(nb, folder / f"{name}.ipynb")
+        # written as plain JSON: a hostile notebook may break the format's rules (duplicate ids)
+        (folder / f"{name}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     def insert(code, where=None):
         def edit(nb):
             cell = nbformat.v4.new_code_cell(code, id="ch01-hostile")
