@@ -81,11 +81,13 @@ def sandbox_command(argv: list[str], scratch: Path, slot: int) -> list[str]:
     bwrap = bwrap_path()
     assert bwrap is not None
     command = [bwrap, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-               "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
+               "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+               # a private /tmp first, so what is bound below it (a venv in /tmp) stays visible
+               "--dev", "/dev", "--proc", "/proc", "--perms", "01777", "--tmpfs", "/tmp"]
     made: set[Path] = set()
-    for path in _readable_paths():
+    for path in [*_readable_paths(), scratch.resolve()]:
         for parent in _parents(path):
-            if parent not in made and parent not in (Path("/usr"), Path("/")):
+            if parent not in made and parent not in (Path("/usr"), Path("/"), Path("/tmp")):
                 command += ["--perms", "0755", "--dir", str(parent)]
                 made.add(parent)
     for system in ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/lib32"):
@@ -93,8 +95,7 @@ def sandbox_command(argv: list[str], scratch: Path, slot: int) -> list[str]:
     for path in _readable_paths():
         command += ["--ro-bind", str(path), str(path)]
     uid = FIRST_UID + slot
-    command += ["--dev", "/dev", "--proc", "/proc", "--perms", "01777", "--tmpfs", "/tmp",
-                "--bind", str(scratch), str(scratch), "--chdir", str(scratch),
+    command += ["--bind", str(scratch), str(scratch), "--chdir", str(scratch),
                 "--setenv", "HOME", str(scratch), "--setenv", "TMPDIR", str(scratch),
                 "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                 "--inh-caps=-all", "--bounding-set=-all", "--", *argv]
