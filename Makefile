@@ -10,7 +10,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ARGS ?=
 PYTEST_ARGS ?= -n auto
 
-.PHONY: lab test install bench clean messages notebooks sandbox
+.PHONY: lab test install bench clean messages notebooks sandbox browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ lab: $(VENV)/.installed
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=notebooks \
 		--LabApp.default_url=/lab/tree/$(START) $(LAB_ARGS)
 
-test: $(VENV)/.installed sandbox
+test: $(VENV)/.installed sandbox browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The grader contains submissions with bubblewrap; as root, install it when it is missing.
@@ -35,6 +35,13 @@ sandbox:
 		(apt-get install -y -qq bubblewrap >/dev/null 2>&1 || \
 		 (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null 2>&1)) || \
 		echo "bubblewrap could not be installed: grading tests run without a sandbox"
+
+# The learner's view is tested in Debian's Chromium; as root, install it when it is missing.
+browser:
+	@[ -x /usr/bin/chromium ] || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+		(apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		 (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) || \
+		echo "chromium could not be installed: the browser tests are skipped"
 
 # Benchmarks against peers live in their own environment so peers never leak into the course.
 BENCH_VENV := .venv-bench

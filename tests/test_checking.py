@@ -22,6 +22,10 @@ class AlwaysEqual:
     __hash__ = object.__hash__
 
 
+def _forgets_return(aov, frequency, lifespan):
+    value = aov * frequency * lifespan  # noqa: F841 - the mistake under test
+
+
 def _report(namespace, exercise_id="ch01-simple-clv"):
     return check(exercise_id, namespace)
 
@@ -39,7 +43,7 @@ def test_the_report_says_grading_runs_more_checks_on_fresh_data():
     (..., "Not answered yet"),
     (None, "should be a function"),
     (42, "should be a function"),
-    (lambda a, f, l: None, "returned None"),
+    (_forgets_return, "returned None"),
     (lambda a, f, l: math.nan, "NaN"),
     (lambda a, f, l: "600", "Expected a number"),
     (lambda a, f, l: AlwaysEqual(), "Expected a plain value"),
@@ -105,3 +109,9 @@ def test_a_check_speaks_the_learners_language(catalog):
     catalog("de", "Noch nicht beantwortet.", msgid="Not answered yet: replace the `...` in the "
             "exercise cell with your answer and run it.")
     assert "Noch nicht beantwortet." in repr(_report({"simple_clv": ...}))
+
+
+def test_a_function_still_holding_the_placeholder_body_is_not_answered_yet():
+    def simple_clv(aov, frequency, lifespan):
+        ...
+    assert "Not answered yet" in repr(_report({"simple_clv": simple_clv}))

@@ -65,13 +65,18 @@ def test_ci_runs_exactly_the_readme_test_command(root):
     assert commands[-1] == "make test"
 
 
+def _recipe(makefile: str, target: str) -> str:
+    return makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
+
+
 def _sandbox_recipe(makefile: str) -> str:
-    return makefile.split("\nsandbox:", 1)[1].split("\n\n", 1)[0]
+    return _recipe(makefile, "sandbox")
 
 
 def test_makefile_needs_only_python3_venv_and_pip(root):
     makefile = (root / "Makefile").read_text()
-    without_optional_sandbox = makefile.replace(_sandbox_recipe(makefile), "")
+    without_optional_sandbox = makefile.replace(_recipe(makefile, "sandbox"), "").replace(
+        _recipe(makefile, "browser"), "")
     assert "$(PYTHON) -m venv" in makefile and "pip install" in makefile
     assert not re.search(r"\b(conda|uv|poetry|apt-get|curl|wget)\b", without_optional_sandbox)
 
@@ -80,3 +85,9 @@ def test_installing_the_grading_sandbox_is_best_effort_and_never_fails_the_tests
     recipe = _sandbox_recipe((root / "Makefile").read_text())
     assert recipe.rstrip().endswith('echo "bubblewrap could not be installed: grading tests run '
                                     'without a sandbox"')
+
+
+def test_installing_the_test_browser_is_best_effort_and_never_fails_the_tests(root):
+    recipe = _recipe((root / "Makefile").read_text(), "browser")
+    assert recipe.rstrip().endswith('echo "chromium could not be installed: the browser tests are '
+                                    'skipped"')

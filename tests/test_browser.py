@@ -1,0 +1,227 @@
+"""The learner's view in a real browser: JupyterLab, Run All, figures, widgets, check boxes.
+
+Needs Debian's Chromium (``apt-get install -y chromium``) and the ``playwright`` package;
+``playwright install`` (its own browser download) is not needed. Skipped when either is
+missing. The server gets fresh settings, workspaces and checkpoints under tmp, so nothing
+is written into the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+JUPYTER = Path(sys.executable).with_name("jupyter")
+TOKEN = "clv-course-browser-token"
+LAUNCH_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage"]
+# The kernel has started and finished everything sent to it (the toolbar says idle too early).
+IDLE = re.compile(r"ipykernel\) \| Idle")
+STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium: apt-get install -y chromium"),
+    pytest.mark.skipif(not JUPYTER.exists(), reason="needs jupyter lab next to this Python"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _settings(directory: Path) -> Path:
+    """Settings for one run: no news toast, no autosave (the notebooks are the repo's files)."""
+    for plugin, values in {
+        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
+                                                        "checkForUpdates": False},
+        "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+    }.items():
+        target = directory / f"{plugin}.jupyterlab-settings"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values), encoding="utf-8")
+    return directory
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on the course's notebooks, started once for this module."""
+    state = tmp_path_factory.mktemp("lab")
+    port = _free_port()
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(state / "runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(_settings(state / "settings")),
+               JUPYTERLAB_WORKSPACES_DIR=str(state / "workspaces"))
+    env.pop("CLV_COURSE_LANG", None)
+    command = [str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               f"--IdentityProvider.token={TOKEN}",
+               f"--ServerApp.root_dir={ROOT / 'notebooks'}",
+               # Opening a notebook makes a checkpoint: keep it out of the repository.
+               f"--FileCheckpoints.checkpoint_dir={state / 'checkpoints'}"]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = (state / "server.log").open("w")
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("jupyter lab did not start:\n"
+                                + (state / "server.log").read_text())
+                time.sleep(0.3)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        try:  # the kernels too, and the server if SIGTERM hung (it can, mid kernel restart)
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_notebook(lab, browser):
+    """open_notebook(path) -> (page, page_errors) with the kernel started and idle."""
+    contexts = []
+
+    def open_(path: str):
+        context = browser.new_context(viewport={"width": 1400, "height": 1800})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        # A workspace of its own, so no tab of an earlier test is restored beside this one.
+        workspace = f"test-{uuid.uuid4().hex[:8]}"
+        page.goto(f"{lab}/lab/workspaces/{workspace}/tree/{path}?token={TOKEN}")
+        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for()
+        _wait_for_idle_kernel(page)
+        return page, errors
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def _wait_for_idle_kernel(page) -> None:
+    status = page.locator("#jp-main-statusbar .jp-StatusBar-TextItem", has_text=IDLE)
+    sync_api.expect(status).to_have_count(1, timeout=30_000)
+
+
+def _run_all(page) -> None:
+    """Run All from the Run menu; return when every code cell ran (or one failed)."""
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+    page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
+    page.wait_for_function("""() => {
+        const prompts = [...document.querySelectorAll(
+            '.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')];
+        const done = prompts.length > 0
+            && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        const failed = document.querySelector(
+            '.jp-NotebookPanel .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+        const idle = document.querySelector(
+            '.jp-Notebook-ExecutionIndicator[data-status="idle"]');
+        return (done || failed) && idle;
+    }""", timeout=30_000)
+    _wait_for_idle_kernel(page)
+
+
+def _prompts(page) -> list[str]:
+    return page.locator(".jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+
+
+def _stderr_outputs(page) -> list[str]:
+    return page.locator(f".jp-NotebookPanel {STDERR}").all_inner_texts()
+
+
+def test_chapter_one_runs_all_and_its_figure_calculator_and_checks_work(open_notebook, tmp_path):
+    """Chapter 1 after Run All: a figure, a calculator that reacts, friendly check boxes."""
+    page, page_errors = open_notebook("en/01_what_is_clv.ipynb")
+    _run_all(page)
+
+    assert _stderr_outputs(page) == []
+    assert all(re.search(r"\[\d+\]", prompt) for prompt in _prompts(page)), _prompts(page)
+
+    figure = page.locator('.jp-OutputArea-output img[src^="data:image/png"]').first
+    figure.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
+    assert figure.evaluate("img => img.naturalWidth") > 0
+
+    calculator = page.locator(".jp-OutputArea-output .widget-vbox",
+                              has=page.locator(".widget-slider")).first
+    calculator.scroll_into_view_if_needed()
+    sync_api.expect(calculator.locator(".widget-slider")).to_have_count(4)
+    result = calculator.locator(".widget-html-content")
+    sync_api.expect(result).to_contain_text("Revenue CLV")
+    before = result.inner_text()
+    readout = calculator.locator(".widget-readout").first
+    readout_before = readout.inner_text()
+    calculator.locator(".widget-slider .noUi-handle").first.click()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    sync_api.expect(result).not_to_have_text(before)
+    assert readout.inner_text() != readout_before
+    assert "Revenue CLV" in result.inner_text()
+
+    checks = page.locator(".jp-OutputArea-output .clv-course-check")
+    sync_api.expect(checks).to_have_count(3)
+    texts = checks.all_inner_texts()
+    assert all("0 of" in text and "points so far" in text for text in texts), texts
+    assert not any("Traceback" in text for text in texts), texts
+    # The untouched student notebook: every exercise, value or function, is not answered yet.
+    assert all("Not answered yet" in text for text in texts), texts
+
+    page.screenshot(path=str(tmp_path / "01_what_is_clv.png"))
+    assert page_errors == []
+
+
+def test_start_page_runs_all_without_errors_and_shows_a_table(open_notebook):
+    """The start page after Run All: every cell ran, no error output, the data as a table."""
+    page, page_errors = open_notebook("en/00_start_here.ipynb")
+    _run_all(page)
+
+    assert _stderr_outputs(page) == []
+    assert page.locator(".jp-OutputArea-output .clv-course-error").count() == 0
+    assert all(re.search(r"\[\d+\]", prompt) for prompt in _prompts(page)), _prompts(page)
+    table = page.locator(".jp-OutputArea-output table.dataframe").first
+    table.scroll_into_view_if_needed()
+    sync_api.expect(table).to_be_visible()
+    assert table.locator("tbody tr").count() == 5
+    assert page_errors == []
