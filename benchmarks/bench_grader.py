@@ -6,13 +6,15 @@ twice: as clv-course student notebooks, and as the equivalent nbgrader assignmen
 points). Both graders grade the whole class; the script prints both times and the
 ratio. nbgrader is installed in the benchmark environment only (``make bench``).
 
-Run: ``.venv-bench/bin/python benchmarks/bench_grader.py [--submissions 40] [--jobs 2]``
+Run: ``.venv-bench/bin/python benchmarks/bench_grader.py [--submissions 40] [--jobs N]``
+(``--jobs`` defaults to what ``clv-course grade`` uses: cores + 1).
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -26,7 +28,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from clv_course.grading.gradebook import grade  # noqa: E402
+from clv_course.grading.gradebook import default_jobs, grade  # noqa: E402
 from clv_course.grading.sandbox import Limits, sandbox_warning  # noqa: E402
 
 CHAPTER = "01_what_is_clv.ipynb"
@@ -130,7 +132,7 @@ def run_ours(folder: Path, student: nbformat.NotebookNode, solution: nbformat.No
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=40)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--jobs", type=int, default=default_jobs())
     args = parser.parse_args()
     master = nbformat.read(ROOT / "masters" / CHAPTER, as_version=4)
     student = nbformat.read(ROOT / "notebooks" / "en" / CHAPTER, as_version=4)
@@ -140,11 +142,15 @@ def main() -> None:
           f"({'no sandbox' if warning else 'bubblewrap sandbox'}, {args.jobs} jobs)")
     with tempfile.TemporaryDirectory(prefix="clv-bench-grader-") as folder:
         ours, results = run_ours(Path(folder), student, solution, args.submissions, args.jobs)
-        theirs = run_nbgrader(Path(folder), master, solution, args.submissions)
+        theirs = run_nbgrader(Path(folder), master, solution, args.submissions) \
+            if importlib.util.find_spec("nbgrader") else None
         shutil.rmtree(folder, ignore_errors=True)
     totals = sorted({r["total"] for r in results})
     print(f"clv-course grade : {ours:7.1f} s  ({args.submissions / ours:.2f} submissions/s; "
           f"totals seen {totals})")
+    if theirs is None:
+        print("nbgrader is not installed here: `make bench` installs it in .venv-bench")
+        return
     print(f"nbgrader autograde: {theirs:7.1f} s  ({args.submissions / theirs:.2f} submissions/s)")
     print(f"ratio: clv-course is {theirs / ours:.2f}x nbgrader's throughput")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -52,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("submissions", nargs="+", type=Path,
                        help=_("notebooks, or folders of them"))
     grade.add_argument("--out", type=Path, required=True, help=_("folder for the gradebook"))
-    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
-                       help=_("submissions graded at once"))
+    grade.add_argument("--jobs", type=int, default=None,
+                       help=_("submissions graded at once (default: cores + 1)"))
     grade.add_argument("--timeout", type=int, default=60, help=_("seconds one cell may run"))
     args = parser.parse_args(argv)
     if args.lang:

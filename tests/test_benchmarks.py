@@ -20,3 +20,10 @@ def test_models_benchmark_runs_and_reports_each_models_fit_time(root):
                             capture_output=True, text=True, timeout=300, check=True)
     for model in ("BG/NBD", "Pareto/NBD", "Gamma-Gamma"):
         assert model in result.stdout
+
+
+def test_grader_benchmark_runs_and_reports_its_time(root):
+    result = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_grader.py"),
+                             "--submissions", "6"],
+                            capture_output=True, text=True, timeout=300, check=True)
+    assert "clv-course grade :" in result.stdout and "totals seen [7, 10]" in result.stdout

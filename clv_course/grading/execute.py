@@ -1,28 +1,25 @@
 """Run a notebook's cells in a real kernel and collect its answers, whatever its code does.
 
-This is what runs inside the grader's sandbox (``python -m
-clv_course.grading.execute``), and in-process for the course's own tests. It
-survives what learners' notebooks do: a cell that raises or loops forever (it is
-interrupted after ``timeout`` seconds and the run goes on), a cell that kills the
-kernel (the run starts again without that cell), output floods (counted, not
-kept). At the end one more cell, the probe, collects the exercises' answers as
-plain JSON; only that and a list of what went wrong leave this process.
+The grader runs it with a kernel in a sandbox (see ``gradebook``); the course's
+own tests run it with a local kernel. It survives what learners' notebooks do: a
+cell that raises or loops forever (it is interrupted after ``timeout`` seconds
+and the run goes on), a cell that kills the kernel (the run starts again without
+that cell), output floods (counted, not kept). At the end one more cell, the probe, collects the exercises' answers as
+plain JSON; only that and a list of what went wrong leave the kernel.
 
-It talks to the kernel with jupyter_client alone and reads the notebook as JSON:
-it starts once per submission, so it imports as little as it can.
+It talks to the kernel with jupyter_client alone and reads the notebook as JSON.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import queue
 import secrets
-import sys
 import tempfile
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from jupyter_client.manager import KernelManager
@@ -57,17 +54,24 @@ def _probe_source(answers: Path, exercise_ids: list[str], seed: int | None) -> s
             f"__clv_probe.write({str(answers)!r}, {exercise_ids!r}, globals(), {seed!r})")
 
 
-class _Kernel:
-    """One kernel: run a cell with a timeout, note errors and output size."""
+class Kernel:
+    """One kernel: run a cell with a timeout, note errors and output size.
 
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.manager = KernelManager(kernel_name="python3")
-        self.manager.start_kernel(env=env, cwd=str(cwd),
-                                  extra_arguments=["--HistoryManager.enabled=False"])
-        self.client = self.manager.client()
-        self.client.start_channels()
-        self.client.wait_for_ready(timeout=60)
-        self.output_bytes = 0
+    Subclasses start the kernel: :class:`LocalKernel` as a child of this process,
+    the grader's sandboxed kernel inside bubblewrap (see ``gradebook``).
+    """
+
+    client: Any
+    output_bytes = 0
+
+    def is_alive(self) -> bool:
+        raise NotImplementedError
+
+    def interrupt(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
 
     def run(self, source: str, timeout: int) -> str | None:
         """Run ``source``; None if it went well, else 'timeout' or the error's name.
@@ -92,14 +96,33 @@ class _Kernel:
                 if kind == "status" and message["content"].get("execution_state") == "idle":
                     break
                 continue
-            if not self.manager.is_alive():
+            if not self.is_alive():
                 raise _DeadKernel
             if time.monotonic() > deadline:
                 if interrupted:  # the interrupt did not help: treat the kernel as lost
                     raise _DeadKernel
-                self.manager.interrupt_kernel()
+                self.interrupt()
                 interrupted, deadline = True, time.monotonic() + 10
         return "timeout" if interrupted else error
+
+
+
+class LocalKernel(Kernel):
+    """A kernel started by jupyter_client as a child of this process."""
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.manager = KernelManager(kernel_name="python3")
+        self.manager.start_kernel(env=env, cwd=str(cwd),
+                                  extra_arguments=["--HistoryManager.enabled=False"])
+        self.client = self.manager.client()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=60)
+
+    def is_alive(self) -> bool:
+        return self.manager.is_alive()
+
+    def interrupt(self) -> None:
+        self.manager.interrupt_kernel()
 
     def close(self) -> None:
         try:
@@ -109,13 +132,21 @@ class _Kernel:
             pass
 
 
+KernelFactory = Callable[[dict[str, str]], Kernel]
+
+
 def execute(notebook: dict[str, Any], *, exercise_ids: list[str], seed: int | None,
-            language: str = "en", timeout: int = 60, cwd: Path | None = None) -> dict[str, Any]:
+            language: str = "en", timeout: int = 60, cwd: Path | None = None,
+            start_kernel: KernelFactory | None = None,
+            answers_dir: Path | None = None, wall_time: float | None = None) -> dict[str, Any]:
     """Run ``notebook`` (parsed JSON) and return its run report with the probe's answers.
 
     The report: ``answers`` (exercise -> part -> plain outcome), ``errors`` (cell id
     and error name of cells that raised), ``timeouts`` and ``crashes`` (cell ids),
-    ``flooded`` (more output than :data:`OUTPUT_BUDGET`).
+    ``flooded`` (more output than :data:`OUTPUT_BUDGET`). ``start_kernel(env)``
+    starts each kernel; by default a :class:`LocalKernel` in ``cwd``. The probe
+    writes the answers into ``answers_dir`` (a private temporary folder by default).
+    After ``wall_time`` seconds in all, no further cell runs and nothing is collected.
     """
     env = dict(os.environ, CLV_COURSE_LANG=language, MPLBACKEND="agg",
                OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
@@ -123,30 +154,37 @@ def execute(notebook: dict[str, Any], *, exercise_ids: list[str], seed: int | No
     if seed is not None:
         env[SEED_VARIABLE] = str(seed)
     cwd = (cwd or Path.cwd()).resolve()
+    start_kernel = start_kernel or (lambda kernel_env: LocalKernel(kernel_env, cwd))
+    finish_by = time.monotonic() + wall_time if wall_time else float("inf")
     report: dict[str, Any] = {"errors": [], "timeouts": [], "crashes": [], "flooded": False,
                               "answers": {}}
     cells = code_cells(notebook)
     skipped: set[int] = set()
-    with tempfile.TemporaryDirectory(prefix="clv-course-run-") as scratch:
-        answers = Path(scratch).resolve() / f"answers-{secrets.token_hex(8)}.json"
+    with tempfile.TemporaryDirectory(prefix="clv-course-run-") as own_folder:
+        folder = (answers_dir or Path(own_folder)).resolve()
+        answers = folder / f"answers-{secrets.token_hex(8)}.json"
         probe = (PROBE_ID, _probe_source(answers, exercise_ids, seed))
         for _attempt in range(MAX_RESTARTS + 1):
             errors, timeouts = [], []
-            kernel = _Kernel(env, cwd)
+            kernel = start_kernel(env)
             running = None
             try:
                 for index, (cell_id, source) in enumerate([*cells, probe]):
                     if index in skipped or not source.strip():
                         continue
+                    left = finish_by - time.monotonic()
+                    if left <= 0:
+                        report["out_of_time"] = True
+                        break
                     running = index
-                    outcome = kernel.run(source, timeout)
+                    outcome = kernel.run(source, int(min(timeout, left)) or 1)
                     if outcome == "timeout":
                         timeouts.append(cell_id)
                     elif outcome:
                         errors.append(f"{cell_id}: {outcome}")
             except _DeadKernel:
                 report["crashes"].append(probe[0] if running == len(cells) else cells[running][0])
-                if running is not None and running < len(cells):
+                if running is not None and running < len(cells) and time.monotonic() < finish_by:
                     skipped.add(running)
                     continue
             finally:
@@ -157,26 +195,3 @@ def execute(notebook: dict[str, Any], *, exercise_ids: list[str], seed: int | No
         if answers.exists():
             report["answers"] = json.loads(answers.read_text(encoding="utf-8"))
     return report
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="run one notebook, write its run report")
-    parser.add_argument("notebook", type=Path)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--exercises", default="")
-    parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--language", default="en")
-    parser.add_argument("--timeout", type=int, default=60)
-    args = parser.parse_args(argv)
-    notebook = json.loads(args.notebook.read_text(encoding="utf-8"))
-    report = execute(notebook, exercise_ids=[e for e in args.exercises.split(",") if e],
-                     seed=args.seed, language=args.language, timeout=args.timeout,
-                     cwd=args.notebook.parent)
-    temporary = args.out.with_suffix(".tmp")
-    temporary.write_text(json.dumps(report), encoding="utf-8")
-    os.replace(temporary, args.out)
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -37,8 +37,12 @@ import nbformat
 
 from clv_course.exercises import chapter_exercises, registry
 from clv_course.grading.runner import judge_answers
-from clv_course.grading.sandbox import (Limits, bwrap_path, limit_setter, prepare_scratch,
-                                        sandbox_command)
+from jupyter_client import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
+
+from clv_course.grading.execute import Kernel, execute
+from clv_course.grading.sandbox import (FIRST_UID, Limits, bwrap_path, limit_setter,
+                                        prepare_scratch, sandbox_command)
 from clv_course.i18n import LANGUAGES, N_, _, get_language, set_language
 
 #: version of how grades are computed: a change invalidates kept results
@@ -125,43 +129,76 @@ def identify(notebook: nbformat.NotebookNode, name: str) -> tuple[str | None, st
     return chapter, language
 
 
+class SandboxedKernel(Kernel):
+    """A kernel in its own bubblewrap sandbox (when available), under the limits.
+
+    The grader talks to it through Unix sockets in the submission's scratch
+    folder, the one path both sides see; the kernel has no network at all.
+    """
+
+    def __init__(self, env: dict[str, str], scratch: Path, slot: int, limits: Limits) -> None:
+        connection = scratch / "kernel.json"
+        write_connection_file(str(connection), transport="ipc", ip=str(scratch / "kernel-ipc"))
+        prepare_scratch(scratch, slot)
+        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection),
+                "--HistoryManager.enabled=False"]
+        sandboxed = bwrap_path() is not None
+        self.slot = slot
+        self.process = subprocess.Popen(
+            sandbox_command(argv, scratch, slot) if sandboxed else argv, env=env, cwd=scratch,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=limit_setter(limits, sandboxed=sandboxed))
+        self.client = BlockingKernelClient(connection_file=str(connection))
+        self.client.load_connection_file()
+        self.client.start_channels()
+        try:
+            self.client.wait_for_ready(timeout=60)
+        except RuntimeError:
+            self.close()
+            raise
+
+    def is_alive(self) -> bool:
+        return self.process.poll() is None
+
+    def interrupt(self) -> None:
+        self.client.control_channel.send(self.client.session.msg("interrupt_request", {}))
+
+    def close(self) -> None:
+        try:
+            self.client.stop_channels()
+        finally:
+            _kill(self.process)
+            _kill_user(self.slot)
+
+
 def run_contained(notebook: nbformat.NotebookNode, exercise_ids: list[str], *, seed: int,
                   language: str, limits: Limits, slot: int) -> dict[str, Any]:
-    """Run one notebook in its own (sandboxed) process; its run report, or what went wrong."""
+    """Run one notebook in its own sandboxed kernel; its run report, or what went wrong."""
     with tempfile.TemporaryDirectory(prefix="clv-course-grade-") as folder:
         scratch = Path(folder)
-        notebook_path = scratch / "submission.ipynb"
-        nbformat.write(notebook, notebook_path)
-        report_path = scratch / "run.json"
         _share_font_cache(scratch / ".matplotlib")
-        prepare_scratch(scratch, slot)
-        argv = [sys.executable, "-m", "clv_course.grading.execute", str(notebook_path),
-                "--out", str(report_path), "--exercises", ",".join(exercise_ids),
-                "--seed", str(seed), "--language", language, "--timeout", str(limits.cell_timeout)]
-        sandboxed = bwrap_path() is not None
-        if sandboxed:
-            argv = sandbox_command(argv, scratch, slot)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(scratch),
                "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
                "JUPYTER_RUNTIME_DIR": str(scratch / ".jupyter"), "IPYTHONDIR": str(scratch / ".ipython"),
                "MPLCONFIGDIR": str(scratch / ".matplotlib"), "JUPYTER_PLATFORM_DIRS": "1"}
-        process = subprocess.Popen(argv, env=env, cwd=scratch, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   preexec_fn=limit_setter(limits, sandboxed=sandboxed))
         try:
-            process.wait(timeout=limits.wall_time)
-        except subprocess.TimeoutExpired:
-            _kill(process)
-            return {"status": "timeout", "answers": {}}
-        finally:
-            _kill(process)
-        try:
-            if report_path.stat().st_size > MAX_REPORT_BYTES:
-                return {"status": "crashed", "answers": {}}
-            report = json.loads(report_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {"status": "crashed", "answers": {}}
-    return report if type(report) is dict else {"status": "crashed", "answers": {}}
+            report = execute(
+                json.loads(nbformat.writes(notebook)), exercise_ids=exercise_ids, seed=seed,
+                language=language, timeout=limits.cell_timeout, answers_dir=scratch,
+                wall_time=limits.wall_time, start_kernel=lambda kernel_env: SandboxedKernel(
+                    {**kernel_env, **env}, scratch, slot, limits))
+        except Exception as error:  # a kernel that never started, a broken channel
+            return {"status": "crashed", "answers": {},
+                    "errors": [f"{type(error).__name__}: {error}"[:200]]}
+    if report.get("out_of_time"):
+        report["status"] = "timeout"
+    return report
+
+
+def _kill_user(slot: int) -> None:
+    """Kill every process of a slot's sandbox user (the kernel and anything it started)."""
+    if bwrap_path():
+        subprocess.run(["pkill", "-KILL", "-U", str(FIRST_UID + slot)], capture_output=True)
 
 
 def _share_font_cache(folder: Path) -> None:
@@ -258,10 +295,16 @@ def judged(result: dict[str, Any], seed: int) -> dict[str, Any]:
         "total": total, "max_total": maximum, "exercises": exercises_out}
 
 
-def grade(paths: list[Path], out: Path, *, jobs: int = 2, limits: Limits = Limits(),
+def default_jobs() -> int:
+    """One submission per core and one more: a kernel waits on its sockets part of the time."""
+    return (os.cpu_count() or 1) + 1
+
+
+def grade(paths: list[Path], out: Path, *, jobs: int | None = None, limits: Limits = Limits(),
           progress: Callable[[str], None] = print) -> list[dict[str, Any]]:
     """Grade every submission under ``paths`` into ``out``; returns the judged results."""
     out.mkdir(parents=True, exist_ok=True)
+    jobs = jobs or default_jobs()
     seed = class_seed(out)
     submissions = find_submissions(paths)
     state = out / ".state"
