@@ -28,6 +28,8 @@ from jupyter_client.manager import KernelManager
 SEED_VARIABLE = "CLV_COURSE_DATA_SEED"
 #: bytes of output after which a run counts as flooded
 OUTPUT_BUDGET = 2_000_000
+#: the largest answers file read back (plain answers are far smaller)
+MAX_ANSWERS_BYTES = 5_000_000
 #: how many times a run starts again without a cell that killed the kernel
 MAX_RESTARTS = 3
 PROBE_ID = "grader-probe"
@@ -192,6 +194,9 @@ def execute(notebook: dict[str, Any], *, exercise_ids: list[str], seed: int | No
                 kernel.close()
             break
         report["errors"], report["timeouts"] = errors, timeouts
-        if answers.exists():
-            report["answers"] = json.loads(answers.read_text(encoding="utf-8"))
+        if answers.exists() and answers.stat().st_size <= MAX_ANSWERS_BYTES:
+            try:
+                report["answers"] = json.loads(answers.read_text(encoding="utf-8"))
+            except ValueError:  # a file the learner's code garbled is no answer
+                report["answers"] = {}
     return report
