@@ -8,7 +8,7 @@ START  := en/00_start_here.ipynb
 # JupyterLab refuses to run as root unless told; root is common in containers.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ARGS ?=
-PYTEST_ARGS ?= -n auto
+PYTEST_ARGS ?= -n auto --dist loadgroup
 
 .PHONY: lab test install bench clean messages notebooks sandbox browser
 

@@ -18,7 +18,8 @@ from clv_course.grading.gradebook import grade
 from clv_course.grading.sandbox import Limits, bwrap_path
 from tests.support.hostile_class import build
 
-pytestmark = pytest.mark.slow
+# one worker grades the class once for all these tests
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading-class")]
 LIMITS = Limits(cell_timeout=5, wall_time=90)
 
 EXPECTED = {  # submission: (points out of 10, status)
@@ -58,11 +59,15 @@ def graded(tmp_path_factory):
 def test_every_submission_gets_exactly_its_expected_points_and_status(graded):
     got = {name: (r["total"], r["status"]) for name, r in graded["results"].items()
            if name in EXPECTED}
-    assert got == EXPECTED
+    problems = {name: r["problems"] for name, r in graded["results"].items()
+                if got.get(name) != EXPECTED.get(name)}
+    assert got == EXPECTED, problems
 
 
-def test_a_fork_bomb_is_contained_and_gains_nothing(graded):
-    assert graded["results"]["fork_bomb"]["total"] <= 10
+def test_a_fork_bomb_is_contained_and_keeps_exactly_the_points_it_earned(graded):
+    # whether the kernel survives its own fork bomb depends on the scheduler; the grade does not
+    result = graded["results"]["fork_bomb"]
+    assert result["total"] == 10 and result["status"] in ("ok", "crashed", "errors", "timeout")
 
 
 def test_the_gradebook_has_a_row_per_submission_with_a_column_per_exercise(graded):
@@ -138,7 +143,7 @@ def test_a_sandboxed_submission_cannot_read_write_or_reach_the_network(tmp_path)
     import subprocess
     import sys
 
-    from clv_course.grading.sandbox import limit_setter, prepare_scratch, sandbox_command
+    from clv_course.grading.sandbox import limit_setter, next_uid, prepare_scratch, sandbox_command
     secret = tmp_path / "instructor" / "secret.txt"
     secret.parent.mkdir()
     secret.write_text("the answers")
@@ -146,7 +151,8 @@ def test_a_sandboxed_submission_cannot_read_write_or_reach_the_network(tmp_path)
     gradebook.mkdir()
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    prepare_scratch(scratch, 0)
+    uid = next_uid()
+    prepare_scratch(scratch, uid)
     script = (
         "import socket\n"
         "def attempt(action):\n"
@@ -157,7 +163,7 @@ def test_a_sandboxed_submission_cannot_read_write_or_reach_the_network(tmp_path)
         "net = attempt(lambda: socket.create_connection(('1.1.1.1', 80), timeout=3))\n"
         "own = attempt(lambda: open('mine.txt', 'w').write('x'))\n"
         "print(read, write, net, own)\n")
-    command = sandbox_command([sys.executable, "-c", script], scratch, 0)
+    command = sandbox_command([sys.executable, "-c", script], scratch, uid)
     done = subprocess.run(command, capture_output=True, text=True, timeout=60,
                           preexec_fn=limit_setter(LIMITS, sandboxed=True))
     assert done.stdout.split() == ["no", "no", "no", "yes"], done.stderr

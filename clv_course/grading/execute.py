@@ -24,6 +24,8 @@ from typing import Any
 
 from jupyter_client.manager import KernelManager
 
+from clv_course.grading.probe import FLOOD_KEY
+
 #: the variable through which the grader hands a notebook its fresh data (see datasets.load)
 SEED_VARIABLE = "CLV_COURSE_DATA_SEED"
 #: bytes of output after which a run counts as flooded
@@ -49,6 +51,11 @@ def code_cells(notebook: dict[str, Any]) -> list[tuple[str, str]]:
         source = "".join(source) if isinstance(source, list) else str(source)
         cells.append((str(cell.get("id", f"cell-{index}")), source))
     return cells
+
+
+def _setup_source(budget: int) -> str:
+    return ("from clv_course.grading import probe as __clv_probe\n"
+            f"__clv_probe.cap_output({budget})")
 
 
 def _probe_source(answers: Path, exercise_ids: list[str], seed: int | None) -> str:
@@ -171,6 +178,9 @@ def execute(notebook: dict[str, Any], *, exercise_ids: list[str], seed: int | No
             kernel = start_kernel(env)
             running = None
             try:
+                setup = kernel.run(_setup_source(OUTPUT_BUDGET), timeout)
+                if setup:
+                    errors.append(f"grader-setup: {setup}")
                 for index, (cell_id, source) in enumerate([*cells, probe]):
                     if index in skipped or not source.strip():
                         continue
@@ -199,4 +209,6 @@ def execute(notebook: dict[str, Any], *, exercise_ids: list[str], seed: int | No
                 report["answers"] = json.loads(answers.read_text(encoding="utf-8"))
             except ValueError:  # a file the learner's code garbled is no answer
                 report["answers"] = {}
+            if type(report["answers"]) is dict and report["answers"].pop(FLOOD_KEY, False) is True:
+                report["flooded"] = True
     return report

@@ -18,6 +18,7 @@ import html
 import io
 import json
 import os
+import queue
 import re
 import secrets
 import shutil
@@ -25,7 +26,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
+import time
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -41,7 +42,7 @@ from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
 from clv_course.grading.execute import Kernel, execute
-from clv_course.grading.sandbox import (FIRST_UID, Limits, bwrap_path, limit_setter,
+from clv_course.grading.sandbox import (Limits, bwrap_path, limit_setter, next_uid,
                                         prepare_scratch, sandbox_command)
 from clv_course.i18n import LANGUAGES, N_, _, get_language, set_language
 
@@ -136,26 +137,56 @@ class SandboxedKernel(Kernel):
     folder, the one path both sides see; the kernel has no network at all.
     """
 
-    def __init__(self, env: dict[str, str], scratch: Path, slot: int, limits: Limits) -> None:
+    def __init__(self, env: dict[str, str], scratch: Path, limits: Limits) -> None:
         connection = scratch / "kernel.json"
         write_connection_file(str(connection), transport="ipc", ip=str(scratch / "kernel-ipc"))
-        prepare_scratch(scratch, slot)
+        self.uid = next_uid()
+        prepare_scratch(scratch, self.uid)
         argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection),
                 "--HistoryManager.enabled=False"]
         sandboxed = bwrap_path() is not None
-        self.slot = slot
-        self.process = subprocess.Popen(
-            sandbox_command(argv, scratch, slot) if sandboxed else argv, env=env, cwd=scratch,
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=limit_setter(limits, sandboxed=sandboxed))
+        # the kernel's own messages go to a file the instructor may read when it fails to start
+        self.log = scratch.parent / f"{scratch.name}-kernel-{self.uid}.log"
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(
+                sandbox_command(argv, scratch, self.uid) if sandboxed else argv, env=env,
+                cwd=scratch, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                preexec_fn=limit_setter(limits, sandboxed=sandboxed))
         self.client = BlockingKernelClient(connection_file=str(connection))
         self.client.load_connection_file()
-        self.client.start_channels()
+        self.client.start_channels(hb=False)
         try:
-            self.client.wait_for_ready(timeout=60)
-        except RuntimeError:
+            self._wait_until_ready(timeout=60)
+        except RuntimeError as error:
             self.close()
-            raise
+            raise RuntimeError(f"{error}: {self._log_tail()}") from None
+
+    def _wait_until_ready(self, timeout: float) -> None:
+        """Ask for kernel_info until it answers; judge life by the process, not a heartbeat.
+
+        jupyter_client's own wait declares a kernel dead when its heartbeat is late
+        by a second, which a busy machine does often.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.is_alive():
+                raise RuntimeError(_("The kernel stopped before it was ready."))
+            request = self.client.kernel_info()
+            try:
+                while True:
+                    reply = self.client.get_shell_msg(timeout=1)
+                    if reply.get("parent_header", {}).get("msg_id") == request:
+                        return
+            except queue.Empty:
+                continue
+        raise RuntimeError(_("The kernel did not start in time."))
+
+    def _log_tail(self) -> str:
+        try:
+            lines = self.log.read_bytes()[-2000:].decode("utf-8", "replace").strip().splitlines()
+        except OSError:
+            return ""
+        return " | ".join(line for line in lines[-3:] if "without encryption" not in line)
 
     def is_alive(self) -> bool:
         return self.process.poll() is None
@@ -168,11 +199,12 @@ class SandboxedKernel(Kernel):
             self.client.stop_channels()
         finally:
             _kill(self.process)
-            _kill_user(self.slot)
+            _kill_user(self.uid)
+            self.log.unlink(missing_ok=True)
 
 
 def run_contained(notebook: nbformat.NotebookNode, exercise_ids: list[str], *, seed: int,
-                  language: str, limits: Limits, slot: int) -> dict[str, Any]:
+                  language: str, limits: Limits) -> dict[str, Any]:
     """Run one notebook in its own sandboxed kernel; its run report, or what went wrong."""
     with tempfile.TemporaryDirectory(prefix="clv-course-grade-") as folder:
         scratch = Path(folder)
@@ -186,7 +218,7 @@ def run_contained(notebook: nbformat.NotebookNode, exercise_ids: list[str], *, s
                 json.loads(nbformat.writes(notebook)), exercise_ids=exercise_ids, seed=seed,
                 language=language, timeout=limits.cell_timeout, answers_dir=scratch,
                 wall_time=limits.wall_time, start_kernel=lambda kernel_env: SandboxedKernel(
-                    {**kernel_env, **env}, scratch, slot, limits))
+                    {**kernel_env, **env}, scratch, limits))
         except Exception as error:  # a kernel that never started, a broken channel
             return {"status": "crashed", "answers": {},
                     "errors": [f"{type(error).__name__}: {error}"[:200]]}
@@ -195,10 +227,10 @@ def run_contained(notebook: nbformat.NotebookNode, exercise_ids: list[str], *, s
     return report
 
 
-def _kill_user(slot: int) -> None:
-    """Kill every process of a slot's sandbox user (the kernel and anything it started)."""
+def _kill_user(uid: int) -> None:
+    """Kill every process of a kernel's sandbox user (the kernel and anything it started)."""
     if bwrap_path():
-        subprocess.run(["pkill", "-KILL", "-U", str(FIRST_UID + slot)], capture_output=True)
+        subprocess.run(["pkill", "-KILL", "-U", str(uid)], capture_output=True)
 
 
 def _share_font_cache(folder: Path) -> None:
@@ -254,7 +286,7 @@ def class_seed(out: Path) -> int:
     return seed
 
 
-def grade_one(submission: Submission, *, seed: int, limits: Limits, slot: int) -> dict[str, Any]:
+def grade_one(submission: Submission, *, seed: int, limits: Limits) -> dict[str, Any]:
     """Run and judge one submission; always returns a result, never raises for its content."""
     raw = submission.path.read_bytes()
     notebook = read_notebook(raw)
@@ -270,7 +302,7 @@ def grade_one(submission: Submission, *, seed: int, limits: Limits, slot: int) -
         result["status"] = "wrong_notebook"
         return result
     ids = [exercise.id for exercise in chapter_exercises(chapter)]
-    report = run_contained(notebook, ids, seed=seed, language=language, limits=limits, slot=slot)
+    report = run_contained(notebook, ids, seed=seed, language=language, limits=limits)
     result["status"] = status_of(report)
     result["answers"] = report.get("answers") if type(report.get("answers")) is dict else {}
     result["problems"] = [str(p)[:200] for key in ("errors", "timeouts", "crashes")
@@ -317,23 +349,13 @@ def grade(paths: list[Path], out: Path, *, jobs: int | None = None, limits: Limi
         else:
             todo.append(submission)
     done = len(results)
-    slots = list(range(max(1, jobs)))
-    free = threading.Semaphore(len(slots))
-    slot_lock = threading.Lock()
-
     def work(submission: Submission) -> dict[str, Any]:
-        with free:
-            with slot_lock:
-                slot = slots.pop()
-            try:
-                return grade_one(submission, seed=seed, limits=limits, slot=slot)
-            except Exception as error:  # our own failure on one file must not stop the class
-                return {"submission": submission.name, "file": str(submission.path), "sha256": "",
-                        "language": "en", "chapter": None, "status": "crashed", "answers": {},
-                        "problems": [f"grader: {type(error).__name__}: {error}"[:200]]}
-            finally:
-                with slot_lock:
-                    slots.append(slot)
+        try:
+            return grade_one(submission, seed=seed, limits=limits)
+        except Exception as error:  # our own failure on one file must not stop the class
+            return {"submission": submission.name, "file": str(submission.path), "sha256": "",
+                    "language": "en", "chapter": None, "status": "crashed", "answers": {},
+                    "problems": [f"grader: {type(error).__name__}: {error}"[:200]]}
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(work, s): s for s in todo}

@@ -12,6 +12,7 @@ Without a sandbox the grader says so loudly (see :func:`sandbox_warning`).
 
 from __future__ import annotations
 
+import itertools
 import os
 import resource
 import shutil
@@ -25,8 +26,20 @@ from pathlib import Path
 from clv_course.i18n import _
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
-#: the unprivileged user ids submissions run as, one per parallel slot
-FIRST_UID = 61000
+#: kernels run as unprivileged users from this id on, a new one for every kernel
+FIRST_UID = 100_000
+_USERS_PER_GRADER = 4096
+_kernels_started = itertools.count()
+
+
+def next_uid() -> int:
+    """A user id no other kernel of this grader (or, very likely, of another) is using.
+
+    Every kernel gets its own, so the process limit is its own too, and what one
+    submission leaves running can never take the next one's processes or files.
+    """
+    return FIRST_UID + (os.getpid() % 10_000) * _USERS_PER_GRADER \
+        + next(_kernels_started) % _USERS_PER_GRADER
 
 
 @dataclass(frozen=True)
@@ -76,7 +89,7 @@ def _parents(path: Path) -> list[Path]:
     return list(reversed(path.parents))[1:]
 
 
-def sandbox_command(argv: list[str], scratch: Path, slot: int) -> list[str]:
+def sandbox_command(argv: list[str], scratch: Path, uid: int) -> list[str]:
     """``argv`` wrapped in bwrap: read-only system, private ``scratch``, no network."""
     bwrap = bwrap_path()
     assert bwrap is not None
@@ -94,7 +107,6 @@ def sandbox_command(argv: list[str], scratch: Path, slot: int) -> list[str]:
         command += ["--ro-bind-try", system, system]
     for path in _readable_paths():
         command += ["--ro-bind", str(path), str(path)]
-    uid = FIRST_UID + slot
     command += ["--bind", str(scratch), str(scratch), "--chdir", str(scratch),
                 "--setenv", "HOME", str(scratch), "--setenv", "TMPDIR", str(scratch),
                 "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
@@ -115,9 +127,8 @@ def limit_setter(limits: Limits, *, sandboxed: bool) -> Callable[[], None]:
     return apply
 
 
-def prepare_scratch(scratch: Path, slot: int) -> None:
-    """Give the scratch folder to the slot's user, so the submission can write only there."""
+def prepare_scratch(scratch: Path, uid: int) -> None:
+    """Give the scratch folder to the kernel's user, so the submission can write only there."""
     if bwrap_path():
-        uid = FIRST_UID + slot
         for path in [scratch, *scratch.rglob("*")]:
             os.chown(path, uid, uid)
