@@ -129,6 +129,12 @@ def test_an_interrupted_run_picks_up_where_it_stopped(graded, tmp_path):
     assert (out / "grades.csv").exists()
 
 
+def test_progress_is_shown_as_a_bar_with_each_submissions_result(graded):
+    assert len(graded["progress"]) == len(graded["results"])
+    assert graded["progress"][-1].startswith("[####################] 18/18 ")
+    assert any(line.endswith("right: 10/10 points (ok)") for line in graded["progress"])
+
+
 def test_release_writes_the_student_notebooks_of_the_chosen_chapters(tmp_path, capsys):
     assert main(["release", "--chapters", "1", "--languages", "en", "--out", str(tmp_path)]) == 0
     released = tmp_path / "en" / "01_what_is_clv.ipynb"
@@ -168,3 +174,14 @@ def test_a_sandboxed_submission_cannot_read_write_or_reach_the_network(tmp_path)
                           preexec_fn=limit_setter(LIMITS, sandboxed=True))
     assert done.stdout.split() == ["no", "no", "no", "yes"], done.stderr
     assert not (gradebook / "grades.csv").exists()
+
+
+def test_without_a_sandbox_the_grader_says_so_loudly_and_still_grades(tmp_path, monkeypatch, capsys):
+    from clv_course.grading import sandbox
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "essay.txt").write_text("no notebook")
+    assert main(["grade", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
+    captured = capsys.readouterr()
+    assert "WARNING: no sandbox is available" in captured.err
+    assert (tmp_path / "out" / "grades.csv").read_text().splitlines()[1].startswith("essay,en,0,0,")

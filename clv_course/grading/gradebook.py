@@ -366,12 +366,19 @@ def grade(paths: list[Path], out: Path, *, jobs: int | None = None, limits: Limi
             _atomic_write(state / f"{submission.name}.json", json.dumps(
                 {"version": GRADER_VERSION, "seed": seed, "result": result}))
             done += 1
-            progress(_("[{done}/{total}] {name}: {points}/{max} points ({status})").format(
-                done=done, total=len(submissions), name=submission.name,
-                points=result["total"], max=result["max_total"], status=result["status"]))
+            progress(progress_bar(done, len(submissions)) + " " + _(
+                "{name}: {points}/{max} points ({status})").format(
+                name=submission.name, points=result["total"], max=result["max_total"],
+                status=result["status"]))
     ordered = [results[s.name] for s in submissions]
     write_gradebook(ordered, out)
     return ordered
+
+
+def progress_bar(done: int, total: int, width: int = 20) -> str:
+    """``[########------------]  8/20``: how far the class's grading has come."""
+    filled = round(width * done / total) if total else width
+    return f"[{'#' * filled}{'-' * (width - filled)}] {done:>{len(str(total))}}/{total}"
 
 
 def _kept(state: Path, submission: Submission, seed: int) -> dict[str, Any] | None:
