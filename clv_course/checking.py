@@ -107,11 +107,10 @@ class PartResult:
 
 @dataclass
 class ExerciseResult:
-    """The parts' results of one exercise; ``grading`` tells fresh inputs from public ones."""
+    """The parts' results of one exercise."""
 
     exercise: Exercise
     parts: list[PartResult] = field(default_factory=list)
-    grading: bool = False
 
     @property
     def points(self) -> int:
@@ -131,7 +130,7 @@ def judge(exercise: Exercise, collected: dict[str, dict], *, grading_seed: int |
           data: CourseData | None = None) -> ExerciseResult:
     """Score ``collected`` (from :func:`collect`) against values computed here."""
     data = data or CourseData.current()
-    result = ExerciseResult(exercise, grading=grading_seed is not None)
+    result = ExerciseResult(exercise)
     for part in exercise.parts:
         outcome = collected.get(part.answer)
         message = _judge_part(part, outcome if type(outcome) is dict else {"status": "garbled"},

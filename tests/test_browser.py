@@ -15,13 +15,12 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.support.servers import wait_until_serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -83,16 +82,8 @@ def lab(tmp_path_factory):
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("jupyter lab did not start:\n"
-                                + (state / "server.log").read_text())
-                time.sleep(0.3)
+        wait_until_serving(base, TOKEN, server, timeout=60, explain=lambda: (
+            "jupyter lab did not start:\n" + (state / "server.log").read_text()))
         yield base
     finally:
         os.killpg(server.pid, signal.SIGTERM)

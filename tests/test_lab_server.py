@@ -7,11 +7,12 @@ import os
 import signal
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 
 import pytest
+
+from tests.support.servers import wait_until_serving
 
 TOKEN = "clv-course-test-token"
 
@@ -38,15 +39,8 @@ def lab_server(root, tmp_path):
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("make lab did not serve JupyterLab:\n" + server.stdout.read())
-                time.sleep(0.5)
+        wait_until_serving(base, TOKEN, server, timeout=90, explain=lambda: (
+            "make lab did not serve JupyterLab:\n" + server.stdout.read()))
         yield base, server
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -50,8 +50,6 @@ from clv_course.i18n import LANGUAGES, N_, _, get_language, set_language
 GRADER_VERSION = "1"
 MAX_SUBMISSION_BYTES = 20 * 2**20
 MAX_REPORT_BYTES = 5 * 2**20
-#: the statuses a submission can end with, from best to worst
-STATUSES = ("ok", "errors", "timeout", "flooded", "crashed", "wrong_notebook", "not_a_notebook")
 
 
 @dataclass(frozen=True)
@@ -438,6 +436,7 @@ def feedback_html(result: dict[str, Any]) -> str:
         set_language(previous)
 
 
+#: every status a submission can end with, and what its feedback page says about it
 STATUS_TEXT = {
     "ok": N_("Your notebook ran from top to bottom."),
     "errors": N_("Some cells of your notebook raised an error; the other cells were graded."),

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from clv_course.errors import InputError
 from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
-from clv_course.plots import label, money_axis, new_figure, number_axis
+from clv_course.plots import label, money_axis, new_figure, number_axis, paired_money_bars
 from clv_course.units import Unit, check_unit
 
 __all__ = ["clv_and_cac", "clv_cac_ratio_chart", "payback_curve"]
@@ -51,16 +51,8 @@ def clv_and_cac(clv: pd.Series, cac: pd.Series, *, currency: str) -> Figure:
                                  cac=", ".join(map(str, cac.index))))
     cac = cac.reindex(clv.index)
     figure, axes = new_figure(7.5, 4.0)
-    positions = np.arange(len(clv))
-    width = 0.38
-    for offset, values, colour, name in [(-width / 2, clv, CLV_COLOUR, _("Profit CLV")),
-                                         (width / 2, cac, CAC_COLOUR, _("CAC"))]:
-        bars = axes.bar(positions + offset, values.to_numpy(), width, color=colour, label=name)
-        for bar, value in zip(bars, values):
-            axes.annotate(fmt(value, "money", currency=currency, digits=0),
-                          (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                          ha="center", va="bottom", fontsize=9)
-    axes.set_xticks(positions, [str(name) for name in clv.index])
+    paired_money_bars(axes, [(clv, CLV_COLOUR, _("Profit CLV")), (cac, CAC_COLOUR, _("CAC"))],
+                      currency=currency)
     axes.legend(frameon=False)
     label(axes, _("What a customer is worth and what winning one costs"),
           _("Acquisition channel"), _("Per new customer"))

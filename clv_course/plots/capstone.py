@@ -12,9 +12,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from clv_course.errors import InputError
-from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
-from clv_course.plots import label, money_axis, new_figure
+from clv_course.plots import label, money_axis, new_figure, paired_money_bars
 
 __all__ = ["clv_by_group"]
 
@@ -53,16 +52,8 @@ def clv_by_group(revenue_clv: pd.Series, profit_clv: pd.Series, *, currency: str
     profit = profit.sort_values(ascending=False)
     revenue = revenue.reindex(profit.index)
     figure, axes = new_figure(7.0, 4.0)
-    positions = np.arange(len(profit))
-    width = 0.38
-    for offset, values, colour, name in [(-width / 2, revenue, REVENUE_COLOUR, _("Revenue CLV")),
-                                         (width / 2, profit, PROFIT_COLOUR, _("Profit CLV"))]:
-        bars = axes.bar(positions + offset, values.to_numpy(), width, color=colour, label=name)
-        for bar, value in zip(bars, values):
-            axes.annotate(fmt(value, "money", currency=currency, digits=0),
-                          (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                          ha="center", va="bottom", fontsize=9)
-    axes.set_xticks(positions, [str(name) for name in profit.index])
+    paired_money_bars(axes, [(revenue, REVENUE_COLOUR, _("Revenue CLV")),
+                             (profit, PROFIT_COLOUR, _("Profit CLV"))], currency=currency)
     axes.legend(frameon=False, loc="upper right")
     name = GROUP_LABELS.get(by)
     label(axes, _("Discounted lifetime value of a customer"), _(name) if name else str(by),
