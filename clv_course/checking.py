@@ -156,11 +156,26 @@ def _judge_part(part: Part, outcome: dict, seed: int | None, data: CourseData) -
     if isinstance(part, ValuePart):
         if status != "ok":
             return _("The answer could not be read.")
-        problem = mismatch(outcome.get("value"), to_plain(part.expected(data)), part.tolerance)
+        problem = mismatch(outcome.get("value"), expected_value(part, data), part.tolerance)
         if problem is None:
             return None
         return _with_hint(problem, part, _matching_wrong_value(part, outcome.get("value"), data))
     return _judge_function(part, outcome, seed, data)
+
+
+_EXPECTED: dict[tuple[int, int | None], Any] = {}
+
+
+def expected_value(part: ValuePart, data: CourseData) -> Any:
+    """The right answer to a value part as plain data, computed once per part and data variant.
+
+    A class's submissions share one variant, so the grader computes each expected
+    value (a model fit, say) once, not once per learner.
+    """
+    key = (id(part), data.seed)
+    if key not in _EXPECTED:
+        _EXPECTED[key] = to_plain(part.expected(data))
+    return _EXPECTED[key]
 
 
 def _judge_function(part: FunctionPart, outcome: dict, seed: int | None, data: CourseData) -> str | None:
