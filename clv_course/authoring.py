@@ -173,6 +173,25 @@ def build(root: Path = ROOT) -> list[Path]:
     return written
 
 
+def release(chapters: list[str], languages: list[str], out: Path,
+            course: Path | None = None) -> list[Path]:
+    """Copy the student notebooks of ``chapters`` (e.g. "02") in ``languages`` into ``out``.
+
+    ``course`` is a course folder (a checkout, with ``notebooks/``); by default the
+    one this package was installed from.
+    """
+    source_root = (course or ROOT) / STUDENT
+    written = []
+    for language in languages:
+        for chapter in chapters:
+            for source in sorted((source_root / language).glob(f"{chapter}_*.ipynb")):
+                target = out / language / source.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(source.read_bytes())
+                written.append(target)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=_("Generate the student and solution notebooks "
                                                    "from the masters."))

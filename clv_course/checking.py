@@ -13,80 +13,37 @@ compares plain data with plain data, so nothing the learner defined is called.
 
 from __future__ import annotations
 
-import types
 from dataclasses import dataclass, field
 from typing import Any
 
+from clv_course.collecting import MAX_MESSAGE, Call, PartRequest, collect_answers
 from clv_course.exercises import CourseData, Exercise, FunctionPart, Part, ValuePart, Wrong
 from clv_course.i18n import _
-from clv_course.plain import AnswerTypeError, describe, mismatch, to_plain
-
-#: how much of a learner's error message is kept
-MAX_MESSAGE = 300
+from clv_course.plain import mismatch, to_plain
 
 # ------------------------------------------------------------------ collect (learner side)
+
+
+def requests(exercise: Exercise, cases_seed: int | None, data: CourseData) -> list[PartRequest]:
+    """What to collect for ``exercise``: public calls without a seed, the grader's with one.
+
+    The requests hold plain arguments only, so the grader can hand them to a
+    sandbox that does not contain the answer key.
+    """
+    return [PartRequest(part.answer, None if isinstance(part, ValuePart) else
+                        [Call(case.args, case.kwargs) for case in _cases(part, cases_seed, data)])
+            for part in exercise.parts]
 
 
 def collect(exercise: Exercise, namespace: dict[str, Any], *, grading_seed: int | None = None,
             data: CourseData | None = None) -> dict[str, dict]:
     """Plain outcomes of each part, read from ``namespace`` (public cases without a seed)."""
-    data = data or CourseData.current()
-    return {part.answer: _collect_part(part, namespace, grading_seed, data) for part in exercise.parts}
+    return collect_answers(requests(exercise, grading_seed, data or CourseData.current()),
+                           namespace)
 
 
-def _collect_part(part: Part, namespace: dict, seed: int | None, data: CourseData) -> dict:
-    try:
-        if part.answer not in namespace:
-            return {"status": "missing"}
-        value = namespace[part.answer]
-        if value is Ellipsis:
-            return {"status": "placeholder"}
-        if isinstance(part, ValuePart):
-            return _plain_outcome(value)
-        if type(value) not in (types.FunctionType,):
-            return {"status": "not_function", "kind": describe(value)}
-        if _is_stub(value):
-            return {"status": "placeholder"}
-        cases = part.public_cases(data) if seed is None else part.grading_cases(seed, data)
-        return {"status": "called", "results": [_call(value, case) for case in cases]}
-    except BaseException as error:  # noqa: BLE001 - a learner's object may raise anything
-        if isinstance(error, KeyboardInterrupt):
-            raise
-        return {"status": "error", "message": _error_text(error)}
-
-
-def _stub() -> None:
-    ...
-
-
-def _is_stub(function: types.FunctionType) -> bool:
-    """True for a function whose body is still the placeholder ``...`` (it only returns None)."""
-    return function.__code__.co_code == _stub.__code__.co_code
-
-
-def _call(function: Any, case: Any) -> dict:
-    try:
-        result = case.call(function)
-    except Exception as error:  # the learner's function failed: say how, go on
-        return {"status": "raised", "message": _error_text(error)}
-    return _plain_outcome(result)
-
-
-def _plain_outcome(value: Any) -> dict:
-    if value is Ellipsis:
-        return {"status": "placeholder"}
-    try:
-        return {"status": "ok", "value": to_plain(value)}
-    except AnswerTypeError as error:
-        return {"status": "type", "message": str(error)}
-
-
-def _error_text(error: BaseException) -> str:
-    try:
-        text = f"{type(error).__name__}: {error}"
-    except Exception:  # an exception whose __str__ raises
-        text = type(error).__name__
-    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "..."
+def _cases(part: FunctionPart, seed: int | None, data: CourseData) -> list:
+    return part.public_cases(data) if seed is None else part.grading_cases(seed, data)
 
 
 # ------------------------------------------------------------------- judge (checker side)
@@ -133,8 +90,11 @@ def judge(exercise: Exercise, collected: dict[str, dict], *, grading_seed: int |
     result = ExerciseResult(exercise)
     for part in exercise.parts:
         outcome = collected.get(part.answer)
-        message = _judge_part(part, outcome if type(outcome) is dict else {"status": "garbled"},
-                              grading_seed, data)
+        try:
+            message = _judge_part(part, outcome if type(outcome) is dict else {"status": "garbled"},
+                                  grading_seed, data)
+        except Exception:  # noqa: BLE001 - an answer no comparison can handle scores zero, alone
+            message = _("The answer could not be read.")
         result.parts.append(PartResult(part.answer, 0 if message else part.points, part.points,
                                        message or _("Right.")))
     return result
@@ -151,6 +111,10 @@ def _judge_part(part: Part, outcome: dict, seed: int | None, data: CourseData) -
     if status == "not_function":
         return _("`{name}` should be a function (written with def), but it is {kind}.").format(
             name=name, kind=_text(outcome.get("kind")))
+    if status == "course_function":
+        return _("`{name}` is the course's own function {function}: the exercise asks you to "
+                 "write the function yourself.").format(name=name,
+                                                        function=_text(outcome.get("name")))
     if status in ("error", "type"):
         return _text(outcome.get("message"))
     if isinstance(part, ValuePart):
@@ -179,7 +143,7 @@ def expected_value(part: ValuePart, data: CourseData) -> Any:
 
 
 def _judge_function(part: FunctionPart, outcome: dict, seed: int | None, data: CourseData) -> str | None:
-    cases = part.public_cases(data) if seed is None else part.grading_cases(seed, data)
+    cases = _cases(part, seed, data)
     results = outcome.get("results")
     if outcome.get("status") != "called" or type(results) is not list or len(results) != len(cases):
         return _("The answer could not be read.")

@@ -8,6 +8,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from clv_course.grading.sandbox import CELL_TIMEOUT
 from clv_course.i18n import LANGUAGES, _, set_language
 
 #: import name -> distribution name, for every runtime dependency
@@ -36,6 +37,18 @@ def check_environment() -> list[tuple[str, bool, str]]:
     return results
 
 
+def _positive(text: str) -> int:
+    """A whole number of seconds above zero, or argparse's own error."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(_("{value!r} is not a whole number of seconds above "
+                                           "zero").format(value=text))
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="clv-course", description=_(
         "The Customer Lifetime Value course's command."))
@@ -47,13 +60,22 @@ def main(argv: list[str] | None = None) -> int:
                          help=_("chapter numbers, e.g. 01 02"))
     release.add_argument("--languages", nargs="+", default=["en"], choices=sorted(LANGUAGES))
     release.add_argument("--out", type=Path, required=True)
+    release.add_argument("--course", type=Path, default=None,
+                         help=_("the course folder to release from (default: this installation's)"))
     grade = commands.add_parser("grade", help=_("grade a class's submissions"))
     grade.add_argument("submissions", nargs="+", type=Path,
                        help=_("notebooks, or folders of them"))
     grade.add_argument("--out", type=Path, required=True, help=_("folder for the gradebook"))
+    grade.add_argument("--chapter", required=True,
+                       help=_("the chapter set for this assignment, e.g. 02"))
     grade.add_argument("--jobs", type=int, default=None,
                        help=_("submissions graded at once (default: cores + 1)"))
-    grade.add_argument("--timeout", type=int, default=60, help=_("seconds one cell may run"))
+    grade.add_argument("--timeout", type=_positive, default=CELL_TIMEOUT,
+                       help=_("seconds one cell may run"))
+    grade.add_argument("--notebook-timeout", type=_positive, default=None,
+                       help=_("seconds a whole notebook may run (default: 5 x --timeout)"))
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help=_("grade even where no sandbox works (submissions can read your files)"))
     args = parser.parse_args(argv)
     if args.lang:
         set_language(args.lang)
@@ -67,22 +89,31 @@ def main(argv: list[str] | None = None) -> int:
                   names=", ".join(failed)))
         return 1 if failed else 0
     if args.command == "release":
-        from clv_course.grading.gradebook import release as release_notebooks
-        written = release_notebooks([c.zfill(2) for c in args.chapters], args.languages, args.out)
+        from clv_course.authoring import release as release_notebooks
+        written = release_notebooks([c.zfill(2) for c in args.chapters], args.languages, args.out,
+                                    course=args.course)
         for path in written:
             print(path)
         if not written:
             print(_("No student notebook matches those chapters."), file=sys.stderr)
         return 0 if written else 1
     if args.command == "grade":
+        from clv_course.errors import CourseError
         from clv_course.grading.gradebook import grade as grade_class
         from clv_course.grading.sandbox import Limits, sandbox_warning
         warning = sandbox_warning()
-        if warning:
+        if warning and args.no_sandbox:
             print(warning, file=sys.stderr)
-        limits = Limits(cell_timeout=args.timeout, wall_time=max(600, args.timeout * 10))
-        results = grade_class(args.submissions, args.out, jobs=args.jobs, limits=limits,
-                              progress=lambda line: print(line, file=sys.stderr))
+        limits = Limits(cell_timeout=args.timeout,
+                        wall_time=args.notebook_timeout or 5 * args.timeout)
+        try:
+            chapter = "ch" + args.chapter.removeprefix("ch").zfill(2)
+            results = grade_class(args.submissions, args.out, chapter=chapter, jobs=args.jobs, limits=limits,
+                                  require_sandbox=not args.no_sandbox,
+                                  progress=lambda line: print(line, file=sys.stderr))
+        except CourseError as error:
+            print(error, file=sys.stderr)
+            return 2
         print(_("Graded {count} submissions; the gradebook is {path}.").format(
             count=len(results), path=args.out / "grades.csv"))
         return 0

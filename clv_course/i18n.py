@@ -9,7 +9,10 @@ without a translation, or one marked fuzzy (stale), falls back to English.
 
 from __future__ import annotations
 
+import contextvars
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -24,7 +27,11 @@ LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "da": "Dansk", "i
 BABEL_LOCALES: dict[str, str] = {"en": "en_US", "de": "de_DE", "da": "da_DK", "it": "it_IT"}
 DEFAULT_LANGUAGE = "en"
 
+#: the learner's choice with set_language(), for the whole process (a notebook's kernel)
 _current_language: str | None = None
+#: a choice for one block (``with language(...)``): each grader thread speaks its learner's
+_block_language: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "clv_course_language", default=None)
 
 
 def _normalise(code: str) -> str:
@@ -32,23 +39,38 @@ def _normalise(code: str) -> str:
 
 
 def get_language() -> str:
-    """The learner's language: set_language(), else $CLV_COURSE_LANG, else English."""
-    if _current_language is not None:
-        return _current_language
+    """The learner's language: ``with language()``, set_language(), $CLV_COURSE_LANG, English."""
+    for chosen in (_block_language.get(), _current_language):
+        if chosen is not None:
+            return chosen
     from_env = _normalise(os.environ.get("CLV_COURSE_LANG", ""))
     return from_env if from_env in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def set_language(code: str) -> str:
-    """Switch the course's messages and number formats to ``code`` (en, de, da or it)."""
-    global _current_language
+def _checked(code: str) -> str:
     normalised = _normalise(str(code))
     if normalised not in LANGUAGES:
         choices = ", ".join(f"{c} ({name})" for c, name in LANGUAGES.items())
         raise ValueError(_("Unknown language {code!r}. Choose one of: {choices}.").format(
             code=code, choices=choices))
-    _current_language = normalised
     return normalised
+
+
+def set_language(code: str) -> str:
+    """Switch the course's messages and number formats to ``code`` (en, de, da or it)."""
+    global _current_language
+    _current_language = _checked(code)
+    return _current_language
+
+
+@contextmanager
+def language(code: str) -> Iterator[str]:
+    """``with language("de"):`` speaks German inside the block only, in this thread or task."""
+    token = _block_language.set(_checked(code))
+    try:
+        yield _block_language.get()
+    finally:
+        _block_language.reset(token)
 
 
 @cache

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import html
 import inspect
+import os
 from typing import Any
 
-from clv_course.checking import ExerciseResult, collect, judge
-from clv_course.exercises import get
 from clv_course.i18n import _
+
+#: set by the grader in a grading kernel, where the answer key is not there to check with
+GRADING_VARIABLE = "CLV_COURSE_GRADING"
 
 
 class CheckReport:
     """What a check found; Jupyter shows it as a small coloured box, a console as text."""
 
     def __init__(self, title: str, lines: list[tuple[bool, str]], footer: str,
-                 result: ExerciseResult | None = None) -> None:
+                 result: Any = None) -> None:
         self.title = title
         self.lines = lines
         self.footer = footer
@@ -47,7 +49,11 @@ class CheckReport:
 
 def check(exercise_id: str, namespace: dict[str, Any] | None = None) -> CheckReport:
     """Check the answers to ``exercise_id`` found in the notebook (or in ``namespace``)."""
+    if os.environ.get(GRADING_VARIABLE) == "1":  # the grader judges, outside this kernel
+        return CheckReport(_("This notebook is being graded."), [], "")
     try:
+        from clv_course.checking import collect, judge
+        from clv_course.exercises import get
         exercise = get(exercise_id)
         names = namespace if namespace is not None else _learner_namespace()
         result = judge(exercise, collect(exercise, names))

@@ -11,8 +11,8 @@ from clv_course.checking import collect, judge
 from clv_course.exercises import get
 
 
-def simple_clv(aov, frequency, lifespan):
-    return aov * frequency * lifespan
+def simple_clv(aov, orders_per_month, years):
+    return aov * orders_per_month * 12 * years  # chapter 1's exercise: orders per month, years
 
 
 class AlwaysEqual:
@@ -115,3 +115,10 @@ def test_a_function_still_holding_the_placeholder_body_is_not_answered_yet():
     def simple_clv(aov, frequency, lifespan):
         ...
     assert "Not answered yet" in repr(_report({"simple_clv": simple_clv}))
+
+
+def test_a_function_of_the_course_itself_scores_nothing_with_a_sentence_why():
+    from clv_course import metrics
+    report = _report({"discounted_clv": metrics.discounted_clv}, "ch04-discounted-sum")
+    assert report.result.points == 0
+    assert "the course's own function clv_course.metrics.discounted_clv" in repr(report)

@@ -15,6 +15,7 @@ import pytest
 from clv_course.cli import main
 from clv_course.exercises import CourseData, get
 from clv_course.grading.gradebook import grade
+from clv_course.grading.runner import derived_seeds
 from clv_course.grading.sandbox import Limits, bwrap_path
 from tests.support.hostile_class import build
 
@@ -32,7 +33,7 @@ EXPECTED = {  # submission: (points out of 10, status)
     "memory_bomb": (10, "errors"),
     "output_flood": (10, "flooded"),
     "rigged_eq": (7, "ok"),
-    "patched_checker": (0, "ok"),
+    "patched_checker": (0, "errors"),  # the checker is not even importable in the sandbox
     "deleted_cells": (6, "ok"),
     "duplicated_cells": (10, "ok"),
     "reordered_cells": (6, "errors"),
@@ -51,7 +52,8 @@ def graded(tmp_path_factory):
     build(root, submissions)
     out = tmp_path_factory.mktemp("gradebook")
     lines = []
-    results = grade([submissions], out, jobs=2, limits=LIMITS, progress=lines.append)
+    results = grade([submissions], out, chapter="ch01", jobs=2, limits=LIMITS,
+                    progress=lines.append, require_sandbox=False)
     return {"submissions": submissions, "out": out, "results": {r["submission"]: r for r in results},
             "progress": lines}
 
@@ -74,7 +76,8 @@ def test_the_gradebook_has_a_row_per_submission_with_a_column_per_exercise(grade
     with open(graded["out"] / "grades.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(graded["results"])
-    assert list(rows[0])[:5] == ["submission", "language", "total", "max_total", "status"]
+    assert list(rows[0])[:7] == ["submission", "language", "total", "max_total", "status",
+                                 "chapter", "path"]
     assert {"ch01-simple-clv", "ch01-profit-clv", "ch01-shop-value"} <= set(rows[0])
     right = next(r for r in rows if r["submission"] == "right")
     assert (right["total"], right["max_total"], right["ch01-simple-clv"]) == ("10", "10", "3")
@@ -98,9 +101,10 @@ def test_feedback_is_written_in_the_submissions_language(graded):
 
 
 def test_no_output_reveals_a_hidden_input_or_a_solution(graded):
-    seed = int((graded["out"] / ".state" / "seed").read_text())
+    data_seed, calls_seed = derived_seeds(int((graded["out"] / ".state" / "seed").read_text()))
     part = get("ch01-simple-clv").parts[0]
-    hidden = [repr(v) for case in part.grading_cases(seed, CourseData(seed)) for v in case.args]
+    hidden = [repr(v) for case in part.grading_cases(calls_seed, CourseData(data_seed))
+              for v in case.args]
     texts = [(graded["out"] / "grades.csv").read_text(), (graded["out"] / "results.json").read_text()]
     texts += [p.read_text() for p in (graded["out"] / "feedback").iterdir()]
     for text in texts:
@@ -110,8 +114,8 @@ def test_no_output_reveals_a_hidden_input_or_a_solution(graded):
 
 def test_grading_again_gives_the_same_grades_without_running_anything(graded):
     lines = []
-    again = grade([graded["submissions"]], graded["out"], jobs=2, limits=LIMITS,
-                  progress=lines.append)
+    again = grade([graded["submissions"]], graded["out"], chapter="ch01", jobs=2, limits=LIMITS,
+                  progress=lines.append, require_sandbox=False)
     assert lines == []
     assert {r["submission"]: r["total"] for r in again} == \
         {n: r["total"] for n, r in graded["results"].items()}
@@ -123,7 +127,8 @@ def test_an_interrupted_run_picks_up_where_it_stopped(graded, tmp_path):
     (out / ".state" / "right.json").unlink()
     (out / "grades.csv").unlink()
     lines = []
-    again = grade([graded["submissions"]], out, jobs=1, limits=LIMITS, progress=lines.append)
+    again = grade([graded["submissions"]], out, chapter="ch01", jobs=1, limits=LIMITS,
+                  progress=lines.append, require_sandbox=False)
     assert len(lines) == 1 and "right" in lines[0]
     assert next(r for r in again if r["submission"] == "right")["total"] == 10
     assert (out / "grades.csv").exists()
@@ -149,7 +154,7 @@ def test_a_sandboxed_submission_cannot_read_write_or_reach_the_network(tmp_path)
     import subprocess
     import sys
 
-    from clv_course.grading.sandbox import limit_setter, next_uid, prepare_scratch, sandbox_command
+    from clv_course.grading.sandbox import give_to, limit_setter, next_uid, sandbox_command
     secret = tmp_path / "instructor" / "secret.txt"
     secret.parent.mkdir()
     secret.write_text("the answers")
@@ -158,7 +163,7 @@ def test_a_sandboxed_submission_cannot_read_write_or_reach_the_network(tmp_path)
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     uid = next_uid()
-    prepare_scratch(scratch, uid)
+    give_to(uid, scratch)
     script = (
         "import socket\n"
         "def attempt(action):\n"
@@ -176,12 +181,28 @@ def test_a_sandboxed_submission_cannot_read_write_or_reach_the_network(tmp_path)
     assert not (gradebook / "grades.csv").exists()
 
 
-def test_without_a_sandbox_the_grader_says_so_loudly_and_still_grades(tmp_path, monkeypatch, capsys):
-    from clv_course.grading import sandbox
+def test_without_a_sandbox_the_grader_refuses_unless_told(tmp_path, monkeypatch, capsys):
+    from clv_course.grading import gradebook, sandbox
     monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    monkeypatch.setattr(gradebook, "bwrap_path", lambda: None)
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "essay.txt").write_text("no notebook")
-    assert main(["grade", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
+    assert main(["grade", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
+                 "--chapter", "01"]) == 2
+    assert "--no-sandbox" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "grades.csv").exists()
+
+
+def test_with_no_sandbox_asked_for_the_grader_says_so_loudly_and_still_grades(tmp_path, monkeypatch,
+                                                                              capsys):
+    from clv_course.grading import gradebook, sandbox
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    monkeypatch.setattr(gradebook, "bwrap_path", lambda: None)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "essay.txt").write_text("no notebook")
+    assert main(["grade", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--chapter", "01",
+                 "--no-sandbox"]) == 0
     captured = capsys.readouterr()
     assert "WARNING: no sandbox is available" in captured.err
-    assert (tmp_path / "out" / "grades.csv").read_text().splitlines()[1].startswith("essay,en,0,0,")
+    assert (tmp_path / "out" / "grades.csv").read_text().splitlines()[1].startswith(
+        "essay,en,0,10,not_a_notebook,ch01,essay.txt,")

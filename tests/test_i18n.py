@@ -108,3 +108,29 @@ def test_the_template_is_a_valid_gettext_catalog(root):
     text = (root / "clv_course" / "locale" / "clv_course.pot").read_bytes()
     catalog = read_po(io.BytesIO(text))
     assert len([m for m in catalog if m.id]) > 20
+
+
+def test_a_language_block_speaks_its_language_inside_only():
+    from clv_course.i18n import language
+    with language("de"):
+        assert get_language() == "de"
+    assert get_language() == "en"
+
+
+def test_each_thread_keeps_its_own_language_block():
+    import threading
+    from clv_course.i18n import language
+    seen = {}
+    barrier = threading.Barrier(2)
+
+    def speak(code):
+        with language(code):
+            barrier.wait()
+            seen[code] = get_language()
+
+    threads = [threading.Thread(target=speak, args=(c,)) for c in ("de", "it")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {"de": "de", "it": "it"}

@@ -23,13 +23,14 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from clv_course.collecting import Call
 from clv_course.datasets import data_seed, load
 from clv_course.errors import InputError
 from clv_course.i18n import N_, _
@@ -55,16 +56,8 @@ class CourseData:
 
 
 @dataclass(frozen=True)
-class Case:
+class Case(Call):
     """One call of a learner's function: positional and keyword arguments."""
-
-    args: tuple = ()
-    kwargs: dict = field(default_factory=dict)
-
-    def call(self, function: Callable) -> Any:
-        """Call ``function`` on copies, so a function that edits its input spoils nothing."""
-        copy = lambda value: value.copy() if isinstance(value, (pd.DataFrame, pd.Series)) else value  # noqa: E731
-        return function(*(copy(a) for a in self.args), **{k: copy(v) for k, v in self.kwargs.items()})
 
     def describe(self, name: str) -> str:
         """``name(50.0, 4, unit='year')``, with tables shown by their size only."""

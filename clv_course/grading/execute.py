@@ -8,6 +8,10 @@ that cell), output floods (counted, not kept). At the end one more cell, the pro
 plain JSON; only that and a list of what went wrong leave the kernel.
 
 It talks to the kernel with jupyter_client alone and reads the notebook as JSON.
+Everything the kernel sends is input: the kernel's environment is built from an
+allow-list, messages are bounded in size (buffers included) and all of them
+count toward the output budget, and the answers file is opened without following
+links, only if it is a regular file, and read up to its size cap.
 """
 
 from __future__ import annotations
@@ -16,25 +20,38 @@ import json
 import os
 import queue
 import secrets
+import stat
 import tempfile
 import time
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
+import zmq
 from jupyter_client.manager import KernelManager
 
-from clv_course.grading.probe import FLOOD_KEY
+from clv_course.collecting import PartRequest
+from clv_course.datasets import SEED_VARIABLE
+from clv_course.grading.probe import FLOOD_KEY, encode
+from clv_course.grading.sandbox import CELL_TIMEOUT
+from clv_course.selfcheck import GRADING_VARIABLE
 
-#: the variable through which the grader hands a notebook its fresh data (see datasets.load)
-SEED_VARIABLE = "CLV_COURSE_DATA_SEED"
 #: bytes of output after which a run counts as flooded
 OUTPUT_BUDGET = 2_000_000
+#: the largest message (frame) the grader accepts from a kernel; a larger one cuts the line
+MAX_MESSAGE_BYTES = 8 * 2**20
 #: the largest answers file read back (plain answers are far smaller)
 MAX_ANSWERS_BYTES = 5_000_000
 #: how many times a run starts again without a cell that killed the kernel
 MAX_RESTARTS = 3
+#: seconds an interrupted cell gets to stop before its kernel is given up
+INTERRUPT_GRACE = 5
 PROBE_ID = "grader-probe"
+#: seconds the probe may take to collect the answers
+PROBE_TIMEOUT = 20
+#: the only variables of the grader's environment a kernel may inherit
+INHERITED_VARIABLES = ("PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "OPENBLAS_CORETYPE",
+                       "OPENBLAS_L2_SIZE", "PYTHONHASHSEED")
 
 
 class _DeadKernel(Exception):
@@ -58,9 +75,68 @@ def _setup_source(budget: int) -> str:
             f"__clv_probe.cap_output({budget})")
 
 
-def _probe_source(answers: Path, exercise_ids: list[str], seed: int | None) -> str:
+def _probe_source(answers: Path, requests: dict[str, list[PartRequest]]) -> str:
     return ("from clv_course.grading import probe as __clv_probe\n"
-            f"__clv_probe.write({str(answers)!r}, {exercise_ids!r}, globals(), {seed!r})")
+            f"__clv_probe.write({str(answers)!r}, {encode(requests)!r}, globals())")
+
+
+def kernel_environment(language: str, data_seed: int | None) -> dict[str, str]:
+    """The kernel's environment, from an allow-list: no token of the grader's reaches it."""
+    env = {name: os.environ[name] for name in INHERITED_VARIABLES if name in os.environ}
+    env.update(CLV_COURSE_LANG=language, MPLBACKEND="agg", OPENBLAS_NUM_THREADS="1",
+               OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    if data_seed is not None:
+        env[SEED_VARIABLE] = str(data_seed)
+        env[GRADING_VARIABLE] = "1"
+    return env
+
+
+def bound_messages(client: Any) -> None:
+    """Make the client's sockets drop a kernel that sends a message above the size cap.
+
+    Call before ``start_channels``; :func:`watch_cuts` then notices each drop.
+    """
+    client.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    client.context.setsockopt(zmq.RCVHWM, 256)
+
+
+def watch_cuts(client: Any) -> list[Any]:
+    """Monitors of the iopub and shell sockets, reporting each line the size cap cut."""
+    return [channel.socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+            for channel in (client.iopub_channel, client.shell_channel)]
+
+
+def message_size(message: dict[str, Any]) -> int:
+    """How many bytes a kernel message carried: its content and its buffers."""
+    size = len(json.dumps(message.get("content", {}), default=str))
+    for buffer in message.get("buffers") or ():
+        try:
+            size += memoryview(buffer).nbytes
+        except TypeError:
+            size += len(str(buffer))
+    return size
+
+
+def read_answers(path: Path) -> tuple[Any, str | None]:
+    """The answers file the kernel wrote, or None: never through a link, never unbounded."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:  # nothing there (the probe never ran), or a link put in its place
+        return None, "answers-file" if os.path.lexists(path) else None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ANSWERS_BYTES:
+            return None, "answers-file"
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            raw = stream.read(MAX_ANSWERS_BYTES + 1)
+    finally:
+        os.close(handle)
+    if len(raw) > MAX_ANSWERS_BYTES:
+        return None, "answers-file"
+    try:
+        return json.loads(raw.decode("utf-8")), None
+    except ValueError:  # a file the learner's code garbled is no answer
+        return None, "answers-file"
 
 
 class Kernel:
@@ -72,6 +148,20 @@ class Kernel:
 
     client: Any
     output_bytes = 0
+    #: set when the kernel sent a message above :data:`MAX_MESSAGE_BYTES` (its line was cut)
+    oversized = False
+    monitors: list[Any] = []
+
+    def _note_cuts(self) -> None:
+        """A line cut while the kernel lives means it sent more than one message may hold."""
+        for monitor in self.monitors:
+            try:
+                while monitor.poll(0):
+                    monitor.recv_multipart()
+                    if self.is_alive():
+                        self.oversized = True
+            except zmq.ZMQError:
+                pass
 
     def is_alive(self) -> bool:
         raise NotImplementedError
@@ -97,22 +187,33 @@ class Kernel:
                 message = self.client.get_iopub_msg(timeout=0.1)
             except queue.Empty:
                 message = None
+            if message is not None and message.get("msg_type") != "execute_input":
+                self.output_bytes += message_size(message)  # every message counts, a thread's too
             if message is not None and message.get("parent_header", {}).get("msg_id") == message_id:
-                self.output_bytes += len(json.dumps(message.get("content", {}), default=str))
                 kind = message.get("msg_type")
                 if kind == "error" and error is None:
                     error = str(message["content"].get("ename", "Error"))[:100]
                 if kind == "status" and message["content"].get("execution_state") == "idle":
                     break
                 continue
-            if not self.is_alive():
+            self._note_cuts()
+            if self.oversized or not self.is_alive():  # a cut line is given up like a dead one
                 raise _DeadKernel
             if time.monotonic() > deadline:
                 if interrupted:  # the interrupt did not help: treat the kernel as lost
                     raise _DeadKernel
                 self.interrupt()
-                interrupted, deadline = True, time.monotonic() + 10
+                interrupted, deadline = True, time.monotonic() + INTERRUPT_GRACE
+        self._drain_shell()
         return "timeout" if interrupted else error
+
+    def _drain_shell(self) -> None:
+        """Read the shell replies waiting, so they never pile up in the grader's memory."""
+        try:
+            while True:
+                self.client.get_shell_msg(timeout=0)
+        except (queue.Empty, zmq.ZMQError):
+            pass
 
 
 
@@ -124,7 +225,9 @@ class LocalKernel(Kernel):
         self.manager.start_kernel(env=env, cwd=str(cwd),
                                   extra_arguments=["--HistoryManager.enabled=False"])
         self.client = self.manager.client()
+        bound_messages(self.client)
         self.client.start_channels()
+        self.monitors = watch_cuts(self.client)
         self.client.wait_for_ready(timeout=60)
 
     def is_alive(self) -> bool:
@@ -135,6 +238,8 @@ class LocalKernel(Kernel):
 
     def close(self) -> None:
         try:
+            for monitor in self.monitors:
+                monitor.close(linger=0)
             self.client.stop_channels()
             self.manager.shutdown_kernel(now=True)
         except Exception:  # a kernel that is already gone is what we wanted
@@ -144,24 +249,23 @@ class LocalKernel(Kernel):
 KernelFactory = Callable[[dict[str, str]], Kernel]
 
 
-def execute(notebook: dict[str, Any], *, exercise_ids: list[str], seed: int | None,
-            language: str = "en", timeout: int = 60, cwd: Path | None = None,
-            start_kernel: KernelFactory | None = None,
+def execute(notebook: dict[str, Any], *, requests: dict[str, list[PartRequest]],
+            data_seed: int | None, language: str = "en", timeout: int = CELL_TIMEOUT,
+            cwd: Path | None = None, start_kernel: KernelFactory | None = None,
             answers_dir: Path | None = None, wall_time: float | None = None) -> dict[str, Any]:
     """Run ``notebook`` (parsed JSON) and return its run report with the probe's answers.
 
-    The report: ``answers`` (exercise -> part -> plain outcome), ``errors`` (cell id
-    and error name of cells that raised), ``timeouts`` and ``crashes`` (cell ids),
-    ``flooded`` (more output than :data:`OUTPUT_BUDGET`). ``start_kernel(env)``
-    starts each kernel; by default a :class:`LocalKernel` in ``cwd``. The probe
-    writes the answers into ``answers_dir`` (a private temporary folder by default).
-    After ``wall_time`` seconds in all, no further cell runs and nothing is collected.
+    ``requests`` says what the probe collects per exercise (see
+    :mod:`clv_course.collecting`); ``data_seed`` picks the data variant the kernel
+    loads (None: the course's own data). The report: ``answers`` (exercise -> part
+    -> plain outcome), ``errors`` (cell id and error name of cells that raised),
+    ``timeouts`` and ``crashes`` (cell ids), ``flooded`` (more output than
+    :data:`OUTPUT_BUDGET`). ``start_kernel(env)`` starts each kernel; by default a
+    :class:`LocalKernel` in ``cwd``. The probe writes the answers into
+    ``answers_dir`` (a private temporary folder by default). After ``wall_time``
+    seconds in all, no further cell runs; the probe still collects what ran.
     """
-    env = dict(os.environ, CLV_COURSE_LANG=language, MPLBACKEND="agg",
-               OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    env.pop(SEED_VARIABLE, None)
-    if seed is not None:
-        env[SEED_VARIABLE] = str(seed)
+    env = kernel_environment(language, data_seed)
     cwd = (cwd or Path.cwd()).resolve()
     start_kernel = start_kernel or (lambda kernel_env: LocalKernel(kernel_env, cwd))
     finish_by = time.monotonic() + wall_time if wall_time else float("inf")
@@ -172,7 +276,7 @@ def execute(notebook: dict[str, Any], *, exercise_ids: list[str], seed: int | No
     with tempfile.TemporaryDirectory(prefix="clv-course-run-") as own_folder:
         folder = (answers_dir or Path(own_folder)).resolve()
         answers = folder / f"answers-{secrets.token_hex(8)}.json"
-        probe = (PROBE_ID, _probe_source(answers, exercise_ids, seed))
+        probe = (PROBE_ID, _probe_source(answers, requests))
         for _attempt in range(MAX_RESTARTS + 1):
             errors, timeouts = [], []
             kernel = start_kernel(env)
@@ -181,7 +285,7 @@ def execute(notebook: dict[str, Any], *, exercise_ids: list[str], seed: int | No
                 setup = kernel.run(_setup_source(OUTPUT_BUDGET), timeout)
                 if setup:
                     errors.append(f"grader-setup: {setup}")
-                for index, (cell_id, source) in enumerate([*cells, probe]):
+                for index, (cell_id, source) in enumerate(cells):
                     if index in skipped or not source.strip():
                         continue
                     left = finish_by - time.monotonic()
@@ -189,26 +293,33 @@ def execute(notebook: dict[str, Any], *, exercise_ids: list[str], seed: int | No
                         report["out_of_time"] = True
                         break
                     running = index
-                    outcome = kernel.run(source, int(min(timeout, left)) or 1)
+                    outcome = kernel.run(source, max(1, int(min(timeout, left))))
                     if outcome == "timeout":
                         timeouts.append(cell_id)
                     elif outcome:
                         errors.append(f"{cell_id}: {outcome}")
+                # the probe is the grader's own cell: it runs even when the notebook's time is up
+                running = len(cells)
+                if kernel.run(probe[1], min(timeout, PROBE_TIMEOUT)):
+                    errors.append(f"{PROBE_ID}: probe")
             except _DeadKernel:
-                report["crashes"].append(probe[0] if running == len(cells) else cells[running][0])
+                if not kernel.oversized:
+                    report["crashes"].append(probe[0] if running == len(cells)
+                                             else cells[running][0])
                 if running is not None and running < len(cells) and time.monotonic() < finish_by:
                     skipped.add(running)
                     continue
+                report["out_of_time"] = report.get("out_of_time") or time.monotonic() >= finish_by
             finally:
-                report["flooded"] = report["flooded"] or kernel.output_bytes > OUTPUT_BUDGET
+                report["flooded"] = report["flooded"] or kernel.output_bytes > OUTPUT_BUDGET \
+                    or kernel.oversized
                 kernel.close()
             break
         report["errors"], report["timeouts"] = errors, timeouts
-        if answers.exists() and answers.stat().st_size <= MAX_ANSWERS_BYTES:
-            try:
-                report["answers"] = json.loads(answers.read_text(encoding="utf-8"))
-            except ValueError:  # a file the learner's code garbled is no answer
-                report["answers"] = {}
-            if type(report["answers"]) is dict and report["answers"].pop(FLOOD_KEY, False) is True:
-                report["flooded"] = True
+        collected, problem = read_answers(answers)
+        if problem:
+            report["errors"].append(f"{PROBE_ID}: {problem}")
+        if type(collected) is dict:
+            report["flooded"] = report["flooded"] or collected.pop(FLOOD_KEY, False) is True
+            report["answers"] = collected
     return report

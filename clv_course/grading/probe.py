@@ -1,37 +1,44 @@
 """The last cell the grader runs in a notebook's kernel: collect every answer as plain data.
 
-Only plain JSON leaves the kernel. A learner who patches this module gains
-nothing: the values are still judged in the grader's process against
-expected values the learner's kernel never sees.
+The grader hands it *what to collect* (answer names, and the calls to make for
+function answers, drawn from the grader's secret), never the answer key: the
+sandbox holds no expected value, reference function, seed for the calls, or
+wrong answer. Only plain JSON leaves the kernel. A learner who patches this
+module gains nothing: the values are still judged in the grader's process.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import pickle
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from clv_course.checking import collect
-from clv_course.exercises import CourseData, get
+from clv_course.collecting import PartRequest, collect_answers
 
 
 #: the key under which the answers file says whether the output budget ran out
 FLOOD_KEY = "__flooded__"
 
 
-def collect_all(exercise_ids: list[str], namespace: dict[str, Any], seed: int | None) -> dict:
+def encode(requests: dict[str, list[PartRequest]]) -> str:
+    """The grader's side: what to collect, per exercise, as text for the probe cell."""
+    return base64.b64encode(pickle.dumps(requests, protocol=pickle.HIGHEST_PROTOCOL)).decode()
+
+
+def collect_all(requests: dict[str, list[PartRequest]], namespace: dict[str, Any]) -> dict:
     """exercise id -> part -> plain outcome, for the notebook's namespace."""
-    data = CourseData.current()
-    return {exercise_id: collect(get(exercise_id), namespace, grading_seed=seed, data=data)
-            for exercise_id in exercise_ids}
+    return {exercise_id: collect_answers(parts, namespace) for exercise_id, parts in requests.items()}
 
 
-def write(path: str, exercise_ids: list[str], namespace: dict[str, Any], seed: int | None) -> None:
-    """Write :func:`collect_all`'s result to ``path`` as JSON, atomically."""
-    answers = collect_all(exercise_ids, namespace, seed)
+def write(path: str, encoded: str, namespace: dict[str, Any]) -> None:
+    """Collect what ``encoded`` asks for and write it to ``path`` as JSON, atomically."""
+    requests = pickle.loads(base64.b64decode(encoded))  # written by the grader, for this kernel
+    answers = collect_all(requests, namespace)
     answers[FLOOD_KEY] = FLOODED
     text = json.dumps(answers, allow_nan=True)
     folder = Path(path).parent

@@ -6,8 +6,13 @@ network, no other processes, and one private scratch folder; it runs as an
 unprivileged user of its own, so process limits hold. The instructor's files
 (solutions, other submissions, the gradebook) are simply not there.
 
+The answer key (:mod:`clv_course.exercises`) is hidden under an empty folder:
+a submission can import the package's public API but not the expected values,
+reference functions or grading inputs. Its scratch folder is a size-limited
+tmpfs of its own, so a submission that fills its disk harms nobody else.
+
 Limits on CPU time, memory, processes, file size and wall time apply always.
-Without a sandbox the grader says so loudly (see :func:`sandbox_warning`).
+Without a sandbox the grader refuses to run unless told (see :func:`sandbox_warning`).
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from pathlib import Path
 from clv_course.i18n import _
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
+#: what a grading sandbox must never see: the exercises' expected values and grading inputs
+ANSWER_KEY_DIR = PACKAGE_DIR / "exercises"
 #: kernels run as unprivileged users from this id on, a new one for every kernel
 FIRST_UID = 100_000
 _USERS_PER_GRADER = 4096
@@ -42,16 +49,22 @@ def next_uid() -> int:
         + next(_kernels_started) % _USERS_PER_GRADER
 
 
+#: seconds one cell may run before it is interrupted: the one default everywhere
+CELL_TIMEOUT = 60
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one submission may use."""
 
-    cell_timeout: int = 60          # seconds of wall time per cell
-    wall_time: int = 600            # seconds for the whole notebook
+    cell_timeout: int = CELL_TIMEOUT      # seconds of wall time per cell
+    wall_time: int = 5 * CELL_TIMEOUT     # seconds for the whole notebook
     cpu_seconds: int = 900          # CPU seconds per process
     memory_bytes: int = 3 * 2**30   # address space per process
     processes: int = 256            # processes and threads of the submission's user
     file_bytes: int = 64 * 2**20    # largest file it may write
+    scratch_bytes: int = 256 * 2**20  # all files it may keep, in its own tmpfs
+    scratch_files: int = 4096       # files and folders it may create there
 
 
 def _datasets_dir() -> Path:
@@ -89,8 +102,12 @@ def _parents(path: Path) -> list[Path]:
     return list(reversed(path.parents))[1:]
 
 
-def sandbox_command(argv: list[str], scratch: Path, uid: int) -> list[str]:
-    """``argv`` wrapped in bwrap: read-only system, private ``scratch``, no network."""
+def sandbox_command(argv: list[str], scratch: Path, uid: int,
+                    read_only: tuple[Path, ...] = ()) -> list[str]:
+    """``argv`` wrapped in bwrap: read-only system, private ``scratch``, no network, no key.
+
+    ``read_only`` are grader-owned folders the kernel may read (its connection file).
+    """
     bwrap = bwrap_path()
     assert bwrap is not None
     command = [bwrap, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
@@ -98,7 +115,7 @@ def sandbox_command(argv: list[str], scratch: Path, uid: int) -> list[str]:
                # a private /tmp first, so what is bound below it (a venv in /tmp) stays visible
                "--dev", "/dev", "--proc", "/proc", "--perms", "01777", "--tmpfs", "/tmp"]
     made: set[Path] = set()
-    for path in [*_readable_paths(), scratch.resolve()]:
+    for path in [*_readable_paths(), scratch.resolve(), *(p.resolve() for p in read_only)]:
         for parent in _parents(path):
             if parent not in made and parent not in (Path("/usr"), Path("/"), Path("/tmp")):
                 command += ["--perms", "0755", "--dir", str(parent)]
@@ -107,6 +124,10 @@ def sandbox_command(argv: list[str], scratch: Path, uid: int) -> list[str]:
         command += ["--ro-bind-try", system, system]
     for path in _readable_paths():
         command += ["--ro-bind", str(path), str(path)]
+    # the answer key is covered by an empty, read-only folder
+    command += ["--perms", "0555", "--tmpfs", str(ANSWER_KEY_DIR.resolve())]
+    for path in read_only:
+        command += ["--ro-bind", str(path.resolve()), str(path.resolve())]
     command += ["--bind", str(scratch), str(scratch), "--chdir", str(scratch),
                 "--setenv", "HOME", str(scratch), "--setenv", "TMPDIR", str(scratch),
                 "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
@@ -127,8 +148,23 @@ def limit_setter(limits: Limits, *, sandboxed: bool) -> Callable[[], None]:
     return apply
 
 
-def prepare_scratch(scratch: Path, uid: int) -> None:
-    """Give the scratch folder to the kernel's user, so the submission can write only there."""
+def give_to(uid: int, *paths: Path) -> None:
+    """Hand grader-made ``paths`` to the kernel's user, never through a link."""
     if bwrap_path():
-        for path in [scratch, *scratch.rglob("*")]:
-            os.chown(path, uid, uid)
+        for path in paths:
+            os.chown(path, uid, uid, follow_symlinks=False)
+
+
+def mount_scratch(scratch: Path, limits: Limits) -> bool:
+    """Make ``scratch`` a tmpfs of its own with the size and file limits; False if we cannot."""
+    if not bwrap_path():
+        return False
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={limits.scratch_bytes},"
+         f"nr_inodes={limits.scratch_files},mode=0700,nosuid,nodev", "clv-course-scratch",
+         str(scratch)], capture_output=True)
+    return done.returncode == 0
+
+
+def unmount_scratch(scratch: Path) -> None:
+    subprocess.run(["umount", "--lazy", str(scratch)], capture_output=True)

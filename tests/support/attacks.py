@@ -1,0 +1,157 @@
+"""Hostile submissions of chapter 4, each written by someone who has read the grader's code.
+
+Every notebook is the chapter's right or untouched notebook with cells added,
+written as raw JSON (a hostile notebook may break the format's rules). The
+grader's threat model: ../shared/notes/grader-threat-model.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+
+CHAPTER = "04"
+NOTEBOOK = "04_margin_discounting.ipynb"
+#: an instructor's secret in the grader's environment, which must reach no kernel
+TOKEN_NAME, TOKEN = "INSTRUCTOR_API_TOKEN", "tok-3f9a1c77e2"
+
+
+def cell(source: str, cell_id: str = "hostile") -> dict:
+    return {"cell_type": "code", "id": cell_id, "metadata": {}, "execution_count": None,
+            "outputs": [], "source": source}
+
+
+def _with(base: dict, *sources: str, at: int | None = None) -> dict:
+    notebook = copy.deepcopy(base)
+    for number, source in enumerate(sources):
+        where = len(notebook["cells"]) if at is None else at + number
+        notebook["cells"].insert(where, cell(source, f"hostile-{number}"))
+    return notebook
+
+
+# 1. the answer key, the seed, the probe's source, the course's own functions
+STEAL_THE_KEY = """
+import os, importlib
+stolen = []
+try:
+    from clv_course.exercises import CourseData, chapter_exercises
+    for exercise in chapter_exercises("ch04"):
+        for part in exercise.parts:
+            stolen.append(part.answer)
+            globals()[part.answer] = (part.expected(CourseData.current())
+                                      if hasattr(part, "expected") else part.reference)
+except Exception as error:
+    stolen.append(repr(error))
+"""
+SEED_AND_PROBE = """
+import os, re
+seed = os.environ.get("CLV_COURSE_DATA_SEED")
+def _spy(info):
+    source = info.raw_cell or ""
+    if "__clv_probe" in source:
+        import clv_course.grading.probe as probe
+        real = probe.write
+        def write(path, encoded, namespace):
+            import base64, pickle
+            requests = pickle.loads(base64.b64decode(encoded))
+            namespace["monthly_rate"] = lambda annual: (1 + annual) ** (1 / 12) - 1
+            real(path, encoded, namespace)
+        probe.write = write
+get_ipython().events.register("pre_run_cell", _spy)
+"""
+COURSE_FUNCTIONS = """
+import clv_course.metrics as metrics
+discounted_clv = metrics.discounted_clv
+closed_form_clv = metrics.discounted_clv_closed_form
+"""
+# 2. links the root grader might follow
+PLANT_LINKS = """
+import os
+for name in ("planted", "kernel.json", "kernel-ipc-9", ".matplotlib/planted"):
+    try:
+        os.symlink({secret!r}, name)
+    except OSError:
+        pass
+"""
+DIE = "import os\nos._exit(1)"
+# 3. the grader's environment, carried out through an error message into the feedback
+LEAK_ENVIRONMENT = """
+import os
+def discounted_clv(margin, retention, discount_rate, periods):
+    raise ValueError(" ".join(f"{k}={v}" for k, v in os.environ.items()))
+"""
+# 4. answers the judge cannot compare, and traps at the answers path
+OVERFLOW = "margin_rate_by_channel = 10 ** 400\nmonthly_rate = lambda annual: 10 ** 400"
+TRAP_ANSWERS = """
+import os, re
+def _trap(info):
+    found = re.search(r"write\\('([^']+answers-[0-9a-f]+\\.json)'", info.raw_cell or "")
+    if found:
+        {make}
+        import clv_course.grading.probe as probe
+        probe.write = lambda *args, **kwargs: None
+get_ipython().events.register("pre_run_cell", _trap)
+"""
+FILL_THE_DISK = """
+import os
+chunk = b"x" * (32 * 2**20)
+written = 0
+try:
+    for number in range(200):
+        with open(f"fill-{number}", "wb") as handle:
+            handle.write(chunk)
+        written += 1
+except OSError:
+    pass
+"""
+# 5. messages no grader should hold in memory
+HUGE_DISPLAY = ("from IPython.display import display\n"
+                "display({'text/plain': 'x' * 300_000_000}, raw=True)")
+HUGE_BUFFER = ("k = get_ipython().kernel\n"
+               "k.session.send(k.iopub_socket, 'stream', {'name': 'stdout', 'text': 'x'}, "
+               "parent=k.get_parent(), buffers=[b'x' * 200_000_000])")
+# 6. time
+SLOW_CELL = "import time\ntime.sleep(4)"
+
+
+def build(root: Path, folder: Path, secret: Path) -> dict[str, Path]:
+    """Write the hostile class into ``folder``; returns name -> path of each submission."""
+    right = json.loads((root / "solutions" / "en" / NOTEBOOK).read_text(encoding="utf-8"))
+    untouched = json.loads((root / "notebooks" / "en" / NOTEBOOK).read_text(encoding="utf-8"))
+    other = json.loads((root / "solutions" / "en" / "01_what_is_clv.ipynb").read_text("utf-8"))
+    long_name = "n" * 243
+    notebooks = {
+        "right": right,
+        "untouched": untouched,
+        "steal_the_key": _with(untouched, STEAL_THE_KEY),
+        "seed_and_probe": _with(untouched, SEED_AND_PROBE),
+        "course_functions": _with(untouched, COURSE_FUNCTIONS),
+        "plant_links": _with(untouched, PLANT_LINKS.format(secret=str(secret)), DIE),
+        "leak_environment": _with(untouched, LEAK_ENVIRONMENT),
+        "overflow": _with(right, OVERFLOW),
+        "fifo_answers": _with(untouched, TRAP_ANSWERS.format(make="os.mkfifo(found.group(1))")),
+        "zero_answers": _with(untouched, TRAP_ANSWERS.format(
+            make="os.symlink('/dev/zero', found.group(1))")),
+        "fill_the_disk": _with(untouched, FILL_THE_DISK),
+        "huge_display": _with(right, HUGE_DISPLAY),
+        "huge_buffer": _with(right, HUGE_BUFFER),
+        "slow_cells": _with(right, *[SLOW_CELL] * 30, at=1),
+        "many_cells": _with(untouched, *["x = 1"] * 50_000),
+        "huge_cell": _with(untouched, "x = 1\n# " + "y" * 4_000_000),
+        "other_chapter": other,
+        long_name: right,
+        "a/x": right,
+        "b/x": untouched,
+        "x-2": _with(right, "margin_rate_by_channel = None"),
+    }
+    paths = {}
+    for name, notebook in notebooks.items():
+        path = folder / f"{name}.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(notebook), encoding="utf-8")
+        paths[name] = path
+    paths["linked_solution"] = folder / "linked_solution.ipynb"
+    os.symlink(root / "solutions" / "en" / NOTEBOOK, paths["linked_solution"])
+    return paths

@@ -1,0 +1,209 @@
+"""Hostile submissions gain nothing and harm nobody: the real CLI, as root, with the sandbox.
+
+One class of honest and hostile chapter 4 notebooks (tests/support/attacks.py)
+is graded once by ``clv-course grade`` in its own process, three at a time;
+each test then reads one promise off the gradebook and the host.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from clv_course.grading.sandbox import FIRST_UID, bwrap_path
+from tests.support.attacks import CHAPTER, TOKEN, TOKEN_NAME, build
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader-hardening"),
+              pytest.mark.skipif(bwrap_path() is None, reason="needs root and bubblewrap")]
+FULL = 10
+
+
+def _kernel_processes(grader_pid: int) -> list[str]:
+    """Processes still running as one of the sandbox users that grader process gave out."""
+    first = FIRST_UID + (grader_pid % 10_000) * 4096
+    listing = subprocess.run(["ps", "-eo", "uid=,pid=,comm="], capture_output=True, text=True)
+    return [line for line in listing.stdout.splitlines()
+            if first <= int(line.split()[0]) < first + 4096]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("hardening")
+    secret = base / "instructor-secret.txt"
+    secret.write_text("the instructor's own file")
+    secret.chmod(0o600)
+    submissions = base / "class"
+    paths = build(ROOT, submissions, secret)
+    out = base / "gradebook"
+    (base / "tmp").mkdir()  # the grader's scratch folders, so the test can look for leftovers
+    env = dict(os.environ, **{TOKEN_NAME: TOKEN, "TMPDIR": str(base / "tmp")})
+    command = [sys.executable, "-m", "clv_course.cli", "grade", str(submissions), "--out", str(out),
+               "--chapter", CHAPTER, "--timeout", "5", "--jobs", "3"]
+    started = time.monotonic()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    peak = [0]
+
+    def watch() -> None:  # the grader's own peak memory, read while it runs
+        while process.poll() is None:
+            try:
+                for line in Path(f"/proc/{process.pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak[0] = max(peak[0], int(line.split()[1]) * 1024)
+            except OSError:
+                pass
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    stdout, stderr = process.communicate(timeout=600)
+    watcher.join()
+    with open(out / "grades.csv", newline="") as handle:
+        rows = {row["path"]: row for row in csv.DictReader(handle)}
+    return {"code": process.returncode, "stdout": stdout, "stderr": stderr, "rows": rows,
+            "results": {r["path"]: r for r in json.loads((out / "results.json").read_text())},
+            "out": out, "secret": secret, "paths": paths, "seconds": time.monotonic() - started,
+            "peak": peak[0], "pid": process.pid, "base": base}
+
+
+def points(graded, name: str) -> int:
+    return int(graded["rows"][f"{name}.ipynb"]["total"])
+
+
+def status(graded, name: str) -> str:
+    return graded["rows"][f"{name}.ipynb"]["status"]
+
+
+def test_the_class_is_graded_and_every_submission_has_a_row(graded):
+    assert graded["code"] == 0, graded["stderr"][-2000:]
+    assert set(graded["rows"]) == {f"{name}.ipynb" for name in graded["paths"]}
+
+
+def test_honest_submissions_score_as_always_while_hostile_ones_run_beside_them(graded):
+    assert points(graded, "right") == FULL and status(graded, "right") == "ok"
+    assert points(graded, "untouched") == 0
+    assert points(graded, "a/x") == FULL and points(graded, "b/x") == 0
+
+
+# 1. no points without work -------------------------------------------------------------
+
+def test_the_answer_key_cannot_be_imported_in_the_sandbox(graded):
+    assert points(graded, "steal_the_key") == 0
+    assert status(graded, "steal_the_key") == "ok"  # it ran; the key was simply not there
+
+
+def test_the_kernel_learns_no_seed_and_the_probe_carries_none(graded):
+    # the learner's spy rewrote one answer at probe time; only own work could score
+    assert points(graded, "seed_and_probe") == 2  # the monthly rate it wrote itself
+
+
+def test_the_courses_own_functions_score_nothing_as_answers(graded):
+    result = graded["results"]["course_functions.ipynb"]
+    assert result["total"] == 0
+    messages = [p["message"] for e in result["exercises"] for p in e["parts"]]
+    assert sum("the course's own function" in m for m in messages) == 2
+
+
+# 2. no link is followed ---------------------------------------------------------------
+
+def test_links_planted_in_the_scratch_folder_leave_host_files_alone(graded):
+    info = graded["secret"].stat()
+    assert (info.st_uid, info.st_gid, oct(info.st_mode & 0o777)) == (0, 0, "0o600")
+    assert graded["secret"].read_text() == "the instructor's own file"
+
+
+def test_a_submitted_link_is_refused_not_graded_as_its_target(graded):
+    assert status(graded, "linked_solution") == "symlink"
+    assert points(graded, "linked_solution") == 0
+
+
+# 3. nothing of the grader's environment reaches the kernel -----------------------------
+
+def test_the_graders_environment_reaches_neither_kernel_nor_feedback(graded):
+    out = graded["out"]
+    texts = [(out / "results.json").read_text(), (out / "grades.csv").read_text()]
+    texts += [page.read_text() for page in (out / "feedback").iterdir()]
+    assert not any(TOKEN in text for text in texts)
+    leaked = graded["results"]["leak_environment.ipynb"]
+    message = next(p["message"] for e in leaked["exercises"] for p in e["parts"]
+                   if p["answer"] == "discounted_clv")
+    assert "ValueError" in message and "PATH=" in message  # the kernel's few variables only
+
+
+# 4. one submission never harms the others ----------------------------------------------
+
+def test_an_answer_too_large_to_compare_scores_zero_for_that_part_only(graded):
+    assert points(graded, "overflow") == FULL - 3 - 2
+
+
+def test_a_pipe_or_a_device_at_the_answers_path_is_no_answer_and_no_hang(graded):
+    for name in ("fifo_answers", "zero_answers"):
+        assert points(graded, name) == 0
+        assert any("answers-file" in p for p in graded["results"][f"{name}.ipynb"]["problems"])
+
+
+def test_a_file_name_longer_than_the_file_system_allows_is_graded(graded):
+    row = graded["rows"][f"{'n' * 243}.ipynb"]
+    assert row["total"] == str(FULL) and len(row["submission"]) <= 80
+
+
+def test_same_named_submissions_each_keep_their_own_result(graded):
+    names = {graded["rows"][p]["submission"] for p in ("a/x.ipynb", "b/x.ipynb", "x-2.ipynb")}
+    assert len(names) == 3
+    assert [points(graded, n) for n in ("a/x", "b/x", "x-2")] == [FULL, 0, FULL - 3]
+    for name in names:
+        assert (graded["out"] / "feedback" / f"{name}.html").is_file()
+
+
+def test_filling_the_scratch_disk_stays_within_that_submissions_own_quota(graded):
+    assert status(graded, "fill_the_disk") in ("ok", "errors")
+    assert points(graded, "right") == FULL
+
+
+# 5. the grader's own memory -----------------------------------------------------------
+
+def test_huge_kernel_messages_are_cut_named_a_flood_and_never_held(graded):
+    for name in ("huge_display", "huge_buffer"):
+        assert status(graded, name) == "flooded" and points(graded, name) == FULL
+    assert graded["peak"] < 1.0 * 2**30, graded["peak"]
+
+
+# 6. limits that hold --------------------------------------------------------------------
+
+def test_the_whole_notebook_limit_follows_the_cell_limit(graded):
+    # --timeout 5 gives a notebook 25 s: 30 cells of 4 s cannot all run
+    assert status(graded, "slow_cells") == "timeout"
+    assert graded["seconds"] < 25 + 60
+
+
+def test_absurdly_large_notebooks_are_named_not_run(graded):
+    assert status(graded, "many_cells") == "too_large"
+    assert status(graded, "huge_cell") == "too_large"
+
+
+# 7. the instructor says which chapter ---------------------------------------------------
+
+def test_another_chapters_notebook_is_the_wrong_notebook(graded):
+    assert status(graded, "other_chapter") == "wrong_notebook"
+    assert points(graded, "other_chapter") == 0
+    assert {row["chapter"] for row in graded["rows"].values()} == {"ch04"}
+
+
+# the host afterwards ---------------------------------------------------------------------
+
+def test_no_kernel_process_outlives_the_grading(graded):
+    assert _kernel_processes(graded["pid"]) == []
+
+
+def test_no_scratch_mount_outlives_the_grading(graded):
+    assert str(graded["base"]) not in Path("/proc/mounts").read_text()
+    assert list((graded["base"] / "tmp").iterdir()) == []
