@@ -34,8 +34,10 @@ __all__ = ["datasets", "metrics", "fmt", "set_language", "get_language", "LANGUA
            "CourseError", "DataFileError", "InputError", "check", "__version__"]
 
 #: names loaded on first use, so a tool that needs one module does not import pandas
-_LAZY = {"datasets": "clv_course.datasets", "metrics": "clv_course.metrics",
-         "fmt": "clv_course.formatting:fmt", "check": "clv_course.selfcheck:check"}
+_LAZY = {"fmt": "clv_course.formatting:fmt", "check": "clv_course.selfcheck:check"} | {
+    name: f"clv_course.{name}" for name in (
+        "datasets", "metrics", "summary", "cohorts", "tables", "units", "shop", "segments",
+        "sensitivity", "levers", "channels", "models", "plots", "widgets", "formatting")}
 
 
 def __getattr__(name: str) -> Any:

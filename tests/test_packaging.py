@@ -91,3 +91,14 @@ def test_installing_the_test_browser_is_best_effort_and_never_fails_the_tests(ro
     recipe = _recipe((root / "Makefile").read_text(), "browser")
     assert recipe.rstrip().endswith('echo "chromium could not be installed: the browser tests are '
                                     'skipped"')
+
+
+def test_every_learner_module_is_reachable_from_the_package_alone():
+    # after a kernel restart, chapter 3 reaches clv.cohorts before anything imported it
+    import subprocess
+    import sys
+    code = ("import clv_course as clv\n"
+            "for name in ('cohorts', 'summary', 'segments', 'levers', 'channels', 'models'):\n"
+            "    getattr(clv, name)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
