@@ -155,7 +155,9 @@ def _run_all(page) -> None:
 
 
 def _prompts(page) -> list[str]:
-    return page.locator(".jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+    # textContent, not innerText: JupyterLab skips rendering cells far off screen
+    # (content-visibility), and their innerText is empty although they ran.
+    return page.locator(".jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt").all_text_contents()
 
 
 def _stderr_outputs(page) -> list[str]:
@@ -193,7 +195,7 @@ def test_chapter_one_runs_all_and_its_figure_calculator_and_checks_work(open_not
 
     checks = page.locator(".jp-OutputArea-output .clv-course-check")
     sync_api.expect(checks).to_have_count(3)
-    texts = checks.all_inner_texts()
+    texts = checks.all_text_contents()
     assert all("0 of" in text and "points so far" in text for text in texts), texts
     assert not any("Traceback" in text for text in texts), texts
     # The untouched student notebook: every exercise, value or function, is not answered yet.

@@ -30,43 +30,81 @@ def _values(values, what: str) -> np.ndarray:
 
 
 def order_value_histogram(amounts: pd.Series | np.ndarray, *, currency: str,
-                          bins: int = 60) -> Figure:
-    """A histogram of order values with the mean and the median marked.
+                          aov: float | None = None, bins: int = 60,
+                          zoom_quantile: float = 0.95) -> Figure:
+    """Order values in two panels: all of them on a log count axis, and the typical ones.
 
-    The gap between the two lines is the outlier pitfall made visible: a few
-    large orders pull the mean to the right, the median stays with the typical
-    order.
+    The left panel runs to the largest order, on a logarithmic count axis, so
+    the bars of the long tail (a handful of orders each) stay visible next to
+    bars of thousands. The right panel zooms in on the orders up to the
+    ``zoom_quantile`` (95 % of them by default), on an ordinary count axis,
+    where the lines for the mean, the median and (if given) the net ``aov``
+    can be told apart. The gap between mean and median is the outlier pitfall
+    made visible. ``amounts`` are orders as ordered, so their mean ignores
+    refunds; ``aov`` net of refunds is what the CLV formula uses.
     """
     values = _values(amounts, _("order values"))
-    figure, axes = new_figure(7.0, 4.0)
-    axes.hist(values, bins=bins, color="#aed6f1", edgecolor="#2e86c1", linewidth=0.5)
+    figure, (whole, zoom) = new_figure(10.0, 4.0, ncols=2)
+    low = min(0.0, float(values.min()))
     mean, median = float(values.mean()), float(np.median(values))
-    axes.axvline(mean, color="#c0392b", linewidth=2,
-                 label=_("Mean: {value}").format(value=fmt(mean, "money", currency=currency)))
-    axes.axvline(median, color="#28b463", linewidth=2, linestyle="--",
-                 label=_("Median: {value}").format(value=fmt(median, "money", currency=currency)))
-    axes.legend()
-    label(axes, _("How order values are spread"), _("Order value"), _("Number of orders"))
-    money_axis(axes, currency, which="x")
-    number_axis(axes, which="y")
+    lines = [(mean, "#c0392b", "-", _("Mean of the orders: {value}")),
+             (median, "#28b463", "--", _("Median: {value}"))]
+    if aov is not None:
+        lines.append((float(aov), "#7d3c98", ":", _("AOV net of refunds: {value}")))
+    cut = float(np.quantile(values, zoom_quantile))
+    whole.set_yscale("log")  # before the tick labels: a new scale brings its own
+    for axes, top in ((whole, float(values.max())), (zoom, cut)):
+        shown = values[values <= top]
+        axes.hist(shown, bins=bins, range=(low, top), color="#aed6f1", edgecolor="#2e86c1",
+                  linewidth=0.5)
+        for value, colour, style, text in lines:
+            axes.axvline(value, color=colour, linewidth=2, linestyle=style,
+                         label=text.format(value=fmt(value, "money", currency=currency)))
+        axes.set_xlim(low, top * 1.02)
+        money_axis(axes, currency, which="x")
+        number_axis(axes, which="y")
+    label(whole, _("All orders, up to the largest"),
+          _("Order value ({currency})").format(currency=currency),
+          _("Number of orders (log scale)"))
+    label(zoom, _("The typical orders: the {share} up to {value}").format(
+              share=fmt(float(np.mean(values <= cut)), "percent", digits=0),
+              value=fmt(cut, "money", currency=currency, digits=0)),
+          _("Order value ({currency})").format(currency=currency), _("Number of orders"))
+    zoom.legend()
+    figure.suptitle(_("How order values are spread"))
     return figure
 
 
 def lifespan_histogram(lifespans: pd.Series | np.ndarray, *, unit: Unit, bins: int = 30) -> Figure:
-    """A histogram of observed lifespans, as shares of customers, with the zeros called out.
+    """Observed lifespans as shares of customers, the zeros in a bar of their own.
 
-    The tall first bar is made of one-time buyers, whose observed lifespan is
-    0; the title says how many they are.
+    Customers who bought on one day only have lifespan exactly 0; they get
+    their own bar, in another colour, left of 0, whose height is the share the
+    title states. The other bars split the positive lifespans, so no bar mixes
+    one-time buyers with customers who came back a few days later.
     """
     values = _values(lifespans, _("lifespans"))
     unit_name = _(_UNIT_NAMES[check_unit(unit)])
     figure, axes = new_figure(7.0, 4.0)
-    axes.hist(values, bins=bins, weights=np.full(values.size, 1.0 / values.size),
-              color="#d7bde2", edgecolor="#7d3c98", linewidth=0.5)
     zero_share = float(np.mean(values == 0))
+    positive = values[values > 0]
+    width = (float(positive.max()) / bins) if positive.size else 1.0
+    zeros = axes.bar(-width / 2, zero_share, width=width, color="#f5b041", edgecolor="#af601a",
+                     linewidth=0.5)
+    handles = [zeros]
+    names = [_("Lifespan 0 (bought on one day only): {share}").format(
+        share=fmt(zero_share, "percent", digits=1))]
+    if positive.size:
+        *_counts, patches = axes.hist(positive, bins=bins, range=(0.0, float(positive.max())),
+                                      weights=np.full(positive.size, 1.0 / values.size),
+                                      color="#d7bde2", edgecolor="#7d3c98", linewidth=0.5)
+        handles.append(patches[0])
+        names.append(_("Came back at least once: {share}").format(
+            share=fmt(1 - zero_share, "percent", digits=1)))
+    axes.legend(handles, names)
     label(axes, _("Observed lifespans ({share} of customers at 0)").format(
-              share=fmt(zero_share, "percent", digits=0)),
+              share=fmt(zero_share, "percent", digits=1)),
           _("Time from first to last order ({unit})").format(unit=unit_name),
-          _("Share of customers"))
+          _("Share of customers (%)"))
     percent_axis(axes, which="y")
     return figure

@@ -1,4 +1,8 @@
-"""Chapter 1's CLV calculator: move the sliders, see revenue CLV and profit CLV as money."""
+"""Chapter 1's CLV calculator: move the sliders, see the projected revenue and profit CLV.
+
+The projection is the simple formula (order value x orders per year x years, times the
+gross margin rate for profit), undiscounted; chapter 4 adds discounting.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,11 @@ from clv_course.metrics import historic_clv, margin_clv
 
 def calculator_text(aov: float, frequency: float, lifespan: float, margin: float,
                     currency: str) -> str:
-    """The calculator's result as one localized sentence (HTML)."""
+    """The calculator's result as one localized sentence (HTML): a projection, undiscounted."""
     revenue = historic_clv(aov, frequency, lifespan)
     profit = margin_clv(aov, frequency, lifespan, margin)
-    return _("Revenue CLV: <b>{revenue}</b> &middot; profit CLV at {margin} margin: "
-             "<b>{profit}</b>").format(revenue=fmt(revenue, "money", currency=currency),
+    return _("Revenue CLV (projected, undiscounted): <b>{revenue}</b> &middot; profit CLV at a "
+             "{margin} gross margin: <b>{profit}</b>").format(revenue=fmt(revenue, "money", currency=currency),
                                        margin=fmt(margin, "percent", digits=0),
                                        profit=fmt(profit, "money", currency=currency))
 
@@ -34,7 +38,7 @@ def clv_calculator(aov: float = 50.0, frequency: float = 4.0, lifespan: float = 
         "lifespan": widgets.FloatSlider(value=lifespan, min=0.5, max=15, step=0.5, style=style,
                                         layout=layout, description=_("Lifespan in years")),
         "margin": widgets.FloatSlider(value=margin, min=0.05, max=0.9, step=0.05, style=style,
-                                      layout=layout, description=_("Gross margin"),
+                                      layout=layout, description=_("Gross margin rate"),
                                       readout_format=".0%"),
     }
     result = widgets.HTML()
