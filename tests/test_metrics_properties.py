@@ -22,7 +22,9 @@ margins = st.floats(min_value=0.0, max_value=1_000.0, allow_nan=False, allow_inf
 signed_margins = st.floats(min_value=-1_000.0, max_value=1_000.0, allow_nan=False,
                            allow_infinity=False)
 retentions = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
-discounts = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
+# No discounting (0) or a real rate: below ~1e-16, 1 + d == 1 in floating point, so the formulas
+# see no discounting at all while d > 0 says otherwise; 1e-6 is already far below any real rate.
+discounts = st.one_of(st.just(0.0), st.floats(min_value=1e-6, max_value=1.0))
 costs = st.floats(min_value=0.0, max_value=1_000.0, allow_nan=False, allow_infinity=False)
 positive = st.floats(min_value=0.0, max_value=1e4, allow_nan=False, allow_infinity=False)
 
@@ -86,9 +88,14 @@ def test_discounted_clv_rises_with_margin(margin, retention, discount, periods):
     low, high = sorted(margin)
     assert at_most(metrics.discounted_clv(low, retention, discount, periods=periods),
                    metrics.discounted_clv(high, retention, discount, periods=periods))
-    if not (retention == 1.0 and discount == 0.0):  # both infinite then
-        assert at_most(metrics.discounted_clv_closed_form(low, retention, discount),
-                       metrics.discounted_clv_closed_form(high, retention, discount))
+    low_value = metrics.discounted_clv_closed_form(low, retention, discount)
+    high_value = metrics.discounted_clv_closed_form(high, retention, discount)
+    if retention == 1.0 and discount == 0.0:
+        # Kept forever, never discounted: +-inf (0 for a zero margin), where the slack of
+        # at_most would give inf - inf = nan; infinities compare exactly, so compare plainly.
+        assert low_value <= high_value
+    else:
+        assert at_most(low_value, high_value)
 
 
 @settings(max_examples=100, deadline=None)

@@ -77,7 +77,7 @@ def test_fitting_cdnow_raises_no_numerical_warnings(summary):
 def test_measuring_time_in_days_scales_alpha_only(model, summary):
     in_days = BGNBD().fit(summary["frequency"], summary["recency"] * 7, summary["T"] * 7)
     expected = dict(model.params_, alpha=model.params_["alpha"] * 7)
-    assert in_days.params_ == pytest.approx(expected, rel=1e-4)
+    assert in_days.params_ == pytest.approx(expected, rel=1e-6)
 
 
 # ------------------------------------------------------------------ predictions
