@@ -121,24 +121,28 @@ def _judge_part(part: Part, outcome: dict, seed: int | None, data: CourseData) -
         if status != "ok":
             return _("The answer could not be read.")
         problem = mismatch(outcome.get("value"), expected_value(part, data), part.tolerance)
-        if problem is None:
+        if problem is None or any(
+                mismatch(outcome.get("value"), expected_value(part, data, index), part.tolerance)
+                is None for index in range(1, len(part.accepted) + 1)):
             return None
         return _with_hint(problem, part, _matching_wrong_value(part, outcome.get("value"), data))
     return _judge_function(part, outcome, seed, data)
 
 
-_EXPECTED: dict[tuple[int, int | None], Any] = {}
+_EXPECTED: dict[tuple[int, int | None, int], Any] = {}
 
 
-def expected_value(part: ValuePart, data: CourseData) -> Any:
+def expected_value(part: ValuePart, data: CourseData, which: int = 0) -> Any:
     """The right answer to a value part as plain data, computed once per part and data variant.
 
+    ``which`` 0 is ``part.expected``; 1, 2, ... are its ``accepted`` alternatives.
     A class's submissions share one variant, so the grader computes each expected
     value (a model fit, say) once, not once per learner.
     """
-    key = (id(part), data.seed)
+    key = (id(part), data.seed, which)
     if key not in _EXPECTED:
-        _EXPECTED[key] = to_plain(part.expected(data))
+        compute = part.expected if which == 0 else part.accepted[which - 1]
+        _EXPECTED[key] = to_plain(compute(data))
     return _EXPECTED[key]
 
 

@@ -51,8 +51,10 @@ def describe(value: Any) -> str:
         return _("a pandas Series")
     if kind is pd.DataFrame:
         return _("a pandas DataFrame")
-    if kind in (list, tuple):
+    if kind is list:
         return _("a list")
+    if kind is tuple:
+        return _("a tuple")
     if kind is dict:
         return _("a dictionary")
     if callable(value):
@@ -94,6 +96,9 @@ def _plain(value: Any, depth: int, budget: list[int]) -> Plain:
     if kind is pd.DataFrame:
         return {"__frame__": {_key(column): _plain(value[column], depth + 1, budget)
                               for column in value.columns}}
+    if kind in (pd.Timedelta, np.timedelta64):
+        raise AnswerTypeError(_("This is a time span, not a number: use .days for a number of "
+                                "days (.dt.days for a whole column)."))
     raise AnswerTypeError(_("Expected a plain value, but this is {kind}.").format(
         kind=describe(value)))
 
@@ -188,11 +193,12 @@ def _mapping_mismatch(answer: dict, expected: dict, tolerance: Tolerance, tag: s
     if tag == "__frame__" and (missing or extra):
         return _("The columns should be {expected}; this table has {actual}.").format(
             expected=", ".join(expected), actual=", ".join(answer) or "-")
-    if missing or extra:
-        return _("Expected {expected} entries, but there are {actual} and {differ} labels "
-                 "differ (example: {example}).").format(
-            expected=len(expected), actual=len(answer), differ=len(missing) + len(extra),
-            example=(missing or extra)[0])
+    if len(answer) != len(expected):
+        return _("Expected {expected} entries, but there are {actual}.").format(
+            expected=len(expected), actual=len(answer))
+    if missing:
+        return _("Some labels differ from the expected ones (for example, {label} is "
+                 "missing).").format(label=missing[0])
     for key, wanted in expected.items():
         problem = mismatch(answer[key], wanted, tolerance)
         if problem:

@@ -122,3 +122,19 @@ def test_a_function_of_the_course_itself_scores_nothing_with_a_sentence_why():
     report = _report({"discounted_clv": metrics.discounted_clv}, "ch04-discounted-sum")
     assert report.result.points == 0
     assert "the course's own function clv_course.metrics.discounted_clv" in repr(report)
+
+
+def test_an_accepted_alternative_convention_earns_full_points():
+    from clv_course.checking import collect, judge
+    from clv_course.exercises import Exercise, ValuePart
+    part = ValuePart("years", 2, lambda data: 1.5, hint="", accepted=[lambda data: 1.4959])
+    exercise = Exercise("ch99-years", "Years", [part])
+    for answer, points in ((1.5, 2), (1.4959, 2), (1.45, 0)):
+        assert judge(exercise, collect(exercise, {"years": answer})).points == points
+
+
+def test_a_failed_public_call_shows_a_short_series_in_full():
+    import pandas as pd
+    from clv_course.exercises import Case
+    case = Case((pd.Series([3.5, 1.0]), 7))
+    assert case.describe("f") == "f(<series of 2 values: 3.5, 1.0>, 7)"

@@ -88,3 +88,31 @@ def test_a_series_entry_that_differs_is_named():
 def test_a_number_where_a_series_is_expected_is_explained():
     expected = to_plain(pd.Series([1.0], index=["a"]))
     assert "Series" in mismatch(1.0, expected)
+
+
+def test_a_series_of_another_length_is_told_its_length_only():
+    import pandas as pd
+    from clv_course.plain import mismatch, to_plain
+    assert mismatch(to_plain(pd.Series(range(800))), to_plain(pd.Series(range(400)))) == \
+        "Expected 400 entries, but there are 800."
+
+
+def test_a_series_with_other_labels_is_told_one_that_is_missing():
+    import pandas as pd
+    from clv_course.plain import mismatch, to_plain
+    message = mismatch(to_plain(pd.Series([1, 2], index=["a", "c"])),
+                       to_plain(pd.Series([1, 2], index=["a", "b"])))
+    assert message == "Some labels differ from the expected ones (for example, b is missing)."
+
+
+def test_a_time_span_is_told_to_become_a_number_of_days():
+    import pandas as pd
+    import pytest
+    from clv_course.plain import AnswerTypeError, to_plain
+    with pytest.raises(AnswerTypeError, match=r"\.dt\.days"):
+        to_plain(pd.Series(pd.to_timedelta([1, 2], unit="D")))
+
+
+def test_a_tuple_is_called_a_tuple():
+    from clv_course.plain import describe
+    assert describe((1, 2)) == "a tuple"

@@ -60,12 +60,19 @@ class Case(Call):
     """One call of a learner's function: positional and keyword arguments."""
 
     def describe(self, name: str) -> str:
-        """``name(50.0, 4, unit='year')``, with tables shown by their size only."""
+        """``name(50.0, 4, unit='year')``: a short series in full, a table by size and columns.
+
+        A learner should be able to rebuild the failing call from what the check says.
+        """
         def show(value: Any) -> str:
             if isinstance(value, pd.DataFrame):
-                return _("<table of {rows} rows>").format(rows=len(value))
+                return _("<table of {rows} rows with columns {columns}>").format(
+                    rows=len(value), columns=", ".join(map(str, value.columns)))
             if isinstance(value, pd.Series):
-                return _("<series of {rows} values>").format(rows=len(value))
+                values = [str(v) for v in value.head(8).to_list()]
+                more = ", ..." if len(value) > 8 else ""
+                return _("<series of {rows} values: {values}>").format(
+                    rows=len(value), values=", ".join(values) + more)
             return repr(value)
         inside = [show(a) for a in self.args] + [f"{k}={show(v)}" for k, v in self.kwargs.items()]
         return f"{name}({', '.join(inside)})"
@@ -86,7 +93,11 @@ class Wrong:
 
 @dataclass(frozen=True)
 class ValuePart:
-    """A value the learner computes from the course's data and stores under ``answer``."""
+    """A value the learner computes from the course's data and stores under ``answer``.
+
+    ``accepted`` lists other defensible answers (another stated convention, say a
+    365-day year) that earn full points too, each computed like ``expected``.
+    """
 
     answer: str
     points: int
@@ -94,6 +105,7 @@ class ValuePart:
     hint: str
     wrong: Sequence[Wrong] = ()
     tolerance: Tolerance = Tolerance()
+    accepted: Sequence[Callable[[CourseData], Any]] = ()
 
 
 @dataclass(frozen=True)
