@@ -12,7 +12,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from clv_course import tables
 from clv_course.errors import InputError
+from clv_course.tables import require_columns
 from clv_course.i18n import _
 from clv_course.units import PERIOD_FREQUENCY, Unit, check_unit
 
@@ -24,13 +26,9 @@ def cohort_table(transactions: pd.DataFrame, *, unit: Unit,
         raise InputError(_("values must be 'customers' or 'revenue'; got {value!r}.").format(
             value=values))
     frequency = PERIOD_FREQUENCY[check_unit(unit)]
-    for column in ("customer_id", "date") + (("amount",) if values == "revenue" else ()):
-        if column not in transactions.columns:
-            raise InputError(_("The transactions need a column {column!r}; they have: {found}.")
-                             .format(column=column, found=", ".join(map(str, transactions.columns))))
-    orders = transactions
-    if "is_refund" in transactions.columns and values == "customers":
-        orders = transactions[~transactions["is_refund"].astype(bool)]
+    require_columns(transactions, "customer_id", "date",
+                    *(("amount",) if values == "revenue" else ()))
+    orders = tables.orders(transactions) if values == "customers" else transactions
     periods = orders["date"].dt.to_period(frequency)
     ordinal = periods.array.asi8
     frame = pd.DataFrame({"customer_id": orders["customer_id"].to_numpy(), "ordinal": ordinal})

@@ -85,3 +85,13 @@ def test_cdnow_retention_starts_at_one_and_stays_within_zero_and_one():
 def test_invalid_values_option_is_refused():
     with pytest.raises(InputError, match="values must be 'customers' or 'revenue'; got 'orders'"):
         cohort_table(TRANSACTIONS, unit="month", values="orders")
+
+
+def test_an_empty_table_gets_the_same_sentence_as_every_metric():
+    import pandas as pd
+    import pytest
+    from clv_course.cohorts import cohort_table
+    from clv_course.errors import InputError
+    empty = pd.DataFrame({"customer_id": [], "date": pd.to_datetime([])})
+    with pytest.raises(InputError, match="The table of transactions is empty"):
+        cohort_table(empty, unit="month")
