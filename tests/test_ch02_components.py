@@ -184,7 +184,7 @@ def test_another_convention_is_told_which_convention_to_switch(run, name):
 
 
 def test_the_conventions_move_the_answer_by_about_a_tenth_of_a_percent(run):
-    """What exercise 2.4 promises: 'moves it by about 0.1 %'."""
+    """What exercise 2.4 promises: "moves it by up to 0.2 %"."""
     seed, _tables = run
     data = CourseData(seed)
     right = ch02.cdnow_frequency(data)

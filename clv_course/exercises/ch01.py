@@ -79,8 +79,20 @@ def _margin_rate_orders_only(transactions: pd.DataFrame) -> float:
     return _margin_rate(transactions[~transactions["is_refund"]])
 
 
+def _order_rates(transactions: pd.DataFrame) -> pd.Series:
+    return transactions["gross_margin"] / transactions["amount"]
+
+
 def _mean_of_order_rates(transactions: pd.DataFrame) -> float:
-    return float((transactions["gross_margin"] / transactions["amount"]).mean())
+    return float(_order_rates(transactions).mean())
+
+
+def _mean_of_order_rates_orders_only(transactions: pd.DataFrame) -> float:
+    return _mean_of_order_rates(transactions[~transactions["is_refund"]])
+
+
+def _median_of_order_rates(transactions: pd.DataFrame) -> float:
+    return float(_order_rates(transactions).median())
 
 
 # ------------------------------------------------------------- 1.3: value so far
@@ -151,6 +163,15 @@ EXERCISES = [
                                      "profit per euro of revenue.")),
                             Wrong(N_("the mean of each order's rate"), _mean_of_order_rates,
                                   N_("An average of each order's own rate counts a 5 EUR order as "
+                                     "much as a 500 EUR one. The rate must turn the table's total "
+                                     "revenue into its total gross profit.")),
+                            Wrong(N_("the mean of each order's rate, orders only"),
+                                  _mean_of_order_rates_orders_only,
+                                  N_("An average of each order's own rate counts a 5 EUR order as "
+                                     "much as a 500 EUR one. The rate must turn the table's total "
+                                     "revenue into its total gross profit.")),
+                            Wrong(N_("the median of each order's rate"), _median_of_order_rates,
+                                  N_("A median of each order's own rate counts a 5 EUR order as "
                                      "much as a 500 EUR one. The rate must turn the table's total "
                                      "revenue into its total gross profit.")),
                             Wrong(N_("refunds left out"), _margin_rate_orders_only,

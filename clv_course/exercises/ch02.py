@@ -104,6 +104,8 @@ def _transactions_cases(rng, data: CourseData) -> list[Case]:
         orders = int(rng.integers(6, 30))
         amounts = rng.gamma(6.0, 10.0, size=orders).round(2)
         amounts[rng.random(orders) < 0.1] = 0.0
+        if not (amounts == 0).any():  # a voucher or two: at least one order at 0 EUR
+            amounts[int(rng.integers(orders))] = 0.0
         refunded = rng.choice(orders, size=int(rng.integers(1, 4)), replace=False)
         table = pd.DataFrame({
             "customer_id": [f"C{int(c):03d}" for c in rng.integers(1, 8, size=orders)],
@@ -122,12 +124,20 @@ def _aov_refunds_as_orders(transactions: pd.DataFrame) -> float:
     return transactions["amount"].sum() / len(transactions)
 
 
-_CONVENTION_365 = N_("Close: the rate is right, but your year has 365 days. The exercise counts a "
+def _aov_zeros_dropped(transactions: pd.DataFrame) -> float:
+    paid = ~transactions["is_refund"] & (transactions["amount"] != 0)
+    return transactions["amount"].sum() / paid.sum()
+
+
+_ZEROS_DROPPED = N_("Orders booked at 0 EUR (vouchers) are orders too: count them.")
+
+
+_CONVENTION_365 = N_("Close: your method is right, but your year has 365 days. The exercise counts a "
                      "year as 365.25 days, as stated in its instructions.")
-_CONVENTION_LAST_DAY = N_("Close: the rate is right, but your time leaves out one end day. The "
+_CONVENTION_LAST_DAY = N_("Close: your method is right, but your time leaves out one end day. The "
                           "exercise counts both the first and the last day, as stated in its "
                           "instructions.")
-_CONVENTION_BOTH = N_("Close: the rate is right, but your convention differs twice: the exercise "
+_CONVENTION_BOTH = N_("Close: your method is right, but your convention differs twice: the exercise "
                       "counts both end days and a year of 365.25 days, as stated in its "
                       "instructions.")
 
@@ -157,7 +167,11 @@ EXERCISES = [
                          Wrong(N_("refund rows included"),
                                lambda data: _shop(data)["amount"].median(),
                                N_("Refund rows are not orders, and their negative amounts drag "
-                                  "the middle down: leave them out first."))]),
+                                  "the middle down: leave them out first.")),
+                         Wrong(N_("zero-value orders dropped"),
+                               lambda data: _shop_orders(data).query("amount != 0")["amount"]
+                               .median(),
+                               _ZEROS_DROPPED)]),
         ValuePart("zero_share", 2, _zero_share,
                   hint=N_("Among the orders only, how many are booked at 0 EUR, as a fraction of "
                           "all orders?"),
@@ -211,7 +225,7 @@ EXERCISES = [
                                _CONVENTION_BOTH),
                          Wrong(N_("18 months as 1.5 years"),
                                lambda data: _orders_per_customer(cdnow_orders(data)) / 1.5,
-                               N_("Close: the rate is right, but the window is not exactly 1.5 "
+                               N_("Close: your method is right, but the window is not exactly 1.5 "
                                   "years. Count its days (both end days included) and divide by "
                                   "365.25, as stated in the instructions."))]),
     ]),
@@ -224,7 +238,9 @@ EXERCISES = [
                                      "back.")),
                             Wrong(N_("refund rows counted as orders"), _aov_refunds_as_orders,
                                   N_("A refund is not an order: it lowers the revenue but not the "
-                                     "number of orders."))]),
+                                     "number of orders.")),
+                            Wrong(N_("zero-value orders dropped"), _aov_zeros_dropped,
+                                  _ZEROS_DROPPED)]),
     ]),
     Exercise("ch02-shop-frequency", N_("The shop's orders per customer-year watched"), [
         ValuePart("shop_frequency", 3, shop_frequency_watched,
