@@ -145,11 +145,11 @@ def mismatch(answer: Plain, expected: Plain, tolerance: Tolerance = Tolerance())
     if is_number(expected):
         if not is_number(answer):
             return _("Expected a number, but this is {kind}.").format(kind=_plain_kind(answer))
+        if math.isnan(expected):
+            return None if math.isnan(answer) else _("The value is not right yet.")
         if math.isnan(answer):
             return _("The answer is NaN (not a number): look for a division by zero or an "
                      "empty selection.")
-        if math.isnan(expected):
-            return None if math.isnan(answer) else _("The value is not right yet.")
         if math.isinf(answer) and answer != expected:
             return _("The answer is infinite: look for a division by zero.")
         if not math.isclose(answer, expected, rel_tol=tolerance.relative, abs_tol=tolerance.absolute):

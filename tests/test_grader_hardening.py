@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -27,12 +28,48 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader-hardening"),
 FULL = 10
 
 
-def _kernel_processes(grader_pid: int) -> list[str]:
-    """Processes still running as one of the sandbox users that grader process gave out."""
-    first = FIRST_UID + (grader_pid % 10_000) * 4096
+def _kernel_processes(base: Path) -> list[str]:
+    """Processes of sandbox users still running in one of this class's scratch folders."""
     listing = subprocess.run(["ps", "-eo", "uid=,pid=,comm="], capture_output=True, text=True)
-    return [line for line in listing.stdout.splitlines()
-            if first <= int(line.split()[0]) < first + 4096]
+    left = []
+    for line in listing.stdout.splitlines():
+        uid, pid = (int(v) for v in line.split()[:2])
+        try:
+            if uid >= FIRST_UID and os.readlink(f"/proc/{pid}/cwd").startswith(str(base)):
+                left.append(line)
+        except OSError:
+            pass
+    return left
+
+
+class HostSocket:
+    """A root-only Unix socket on the host that counts who connects to it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.connections = path, 0
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.server.bind(str(path))
+        path.chmod(0o600)
+        self.server.listen(64)
+        self.server.settimeout(0.2)
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while self.running:
+            try:
+                connection, _address = self.server.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def stop(self) -> int:
+        self.running = False
+        self.thread.join()
+        self.server.close()
+        return self.connections
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +79,8 @@ def graded(tmp_path_factory):
     secret.write_text("the instructor's own file")
     secret.chmod(0o600)
     submissions = base / "class"
-    paths = build(ROOT, submissions, secret)
+    host_socket = HostSocket(base / "host.sock")
+    paths = build(ROOT, submissions, secret, host_socket.path)
     out = base / "gradebook"
     (base / "tmp").mkdir()  # the grader's scratch folders, so the test can look for leftovers
     env = dict(os.environ, **{TOKEN_NAME: TOKEN, "TMPDIR": str(base / "tmp")})
@@ -67,12 +105,13 @@ def graded(tmp_path_factory):
     watcher.start()
     stdout, stderr = process.communicate(timeout=600)
     watcher.join()
+    connections = host_socket.stop()
     with open(out / "grades.csv", newline="") as handle:
         rows = {row["path"]: row for row in csv.DictReader(handle)}
     return {"code": process.returncode, "stdout": stdout, "stderr": stderr, "rows": rows,
             "results": {r["path"]: r for r in json.loads((out / "results.json").read_text())},
             "out": out, "secret": secret, "paths": paths, "seconds": time.monotonic() - started,
-            "peak": peak[0], "pid": process.pid, "base": base}
+            "peak": peak[0], "base": base, "host_socket_connections": connections}
 
 
 def points(graded, name: str) -> int:
@@ -201,9 +240,37 @@ def test_another_chapters_notebook_is_the_wrong_notebook(graded):
 # the host afterwards ---------------------------------------------------------------------
 
 def test_no_kernel_process_outlives_the_grading(graded):
-    assert _kernel_processes(graded["pid"]) == []
+    assert _kernel_processes(graded["base"]) == []
 
 
 def test_no_scratch_mount_outlives_the_grading(graded):
     assert str(graded["base"]) not in Path("/proc/mounts").read_text()
     assert list((graded["base"] / "tmp").iterdir()) == []
+
+
+# found by a red-team read ----------------------------------------------------------------
+
+def test_text_no_codec_can_write_still_leaves_a_whole_gradebook(graded):
+    assert status(graded, "surrogate") in ("ok", "errors") and points(graded, "surrogate") == 0
+    assert (graded["out"] / "feedback" / "surrogate.html").is_file()
+    assert not list(graded["out"].glob(".*.tmp")) and not list(graded["out"].glob("**/.*.tmp"))
+
+
+def test_a_kernel_that_never_stops_talking_still_runs_out_of_time(graded):
+    assert status(graded, "keeps_talking") in ("timeout", "flooded")
+    assert points(graded, "keeps_talking") == FULL  # what it answered before still counts
+
+
+def test_many_large_frames_exhaust_only_their_own_grading_child(graded):
+    assert status(graded, "many_frames") == "flooded"
+    assert graded["peak"] < 1.0 * 2**30, graded["peak"]
+
+
+def test_the_grader_never_dials_a_socket_the_kernel_swapped_in(graded):
+    assert graded["host_socket_connections"] == 0
+    assert points(graded, "swap_sockets") == FULL
+
+
+def test_a_file_name_that_splits_cells_in_a_spreadsheet_stays_in_one_quoted_cell(graded):
+    text = (graded["out"] / "grades.csv").read_text()
+    assert '"x;=1+1;.ipynb"' in text

@@ -205,4 +205,4 @@ def test_with_no_sandbox_asked_for_the_grader_says_so_loudly_and_still_grades(tm
     captured = capsys.readouterr()
     assert "WARNING: no sandbox is available" in captured.err
     assert (tmp_path / "out" / "grades.csv").read_text().splitlines()[1].startswith(
-        "essay,en,0,10,not_a_notebook,ch01,essay.txt,")
+        '"essay","en","0","10","not_a_notebook","ch01","essay.txt",')

@@ -195,12 +195,14 @@ class Kernel:
                     error = str(message["content"].get("ename", "Error"))[:100]
                 if kind == "status" and message["content"].get("execution_state") == "idle":
                     break
-                continue
+            # checked after every message too: a kernel that keeps talking still runs out of time
             self._note_cuts()
             if self.oversized or not self.is_alive():  # a cut line is given up like a dead one
                 raise _DeadKernel
-            if time.monotonic() > deadline:
+            over_budget = self.output_bytes > OUTPUT_BUDGET * 2
+            if time.monotonic() > deadline or (over_budget and not interrupted):
                 if interrupted:  # the interrupt did not help: treat the kernel as lost
+                    self.oversized = self.oversized or over_budget
                     raise _DeadKernel
                 self.interrupt()
                 interrupted, deadline = True, time.monotonic() + INTERRUPT_GRACE
@@ -210,7 +212,7 @@ class Kernel:
     def _drain_shell(self) -> None:
         """Read the shell replies waiting, so they never pile up in the grader's memory."""
         try:
-            while True:
+            for _reply in range(1000):  # bounded: a kernel may send replies without end
                 self.client.get_shell_msg(timeout=0)
         except (queue.Empty, zmq.ZMQError):
             pass

@@ -4,26 +4,36 @@ Every kernel start gets an unprivileged user of its own (what a killed kernel
 left running cannot take the next one's processes) and the submission a scratch
 folder (a size-limited tmpfs where the machine allows it). The grader never
 follows a path the submission could have touched: the connection file lives in
-a fresh grader-owned folder for every kernel start, and only the scratch folder
+a fresh grader-owned folder for every kernel start; only the scratch folder
 itself, and files the grader made before any learner code ran, are handed to the
-kernel's user, never through a link.
+kernel's user, never through a link; the grader connects to the kernel's sockets
+once, after checking they are the kernel's own, and never reconnects.
+
+The grader's side of each submission (the sockets, the messages) runs in a child
+process of its own with a memory limit and a wall-clock deadline, so what a
+kernel sends can exhaust at most that child, never the class's grader.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import queue
+import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import nbformat
+import zmq
 from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
@@ -35,6 +45,9 @@ from clv_course.i18n import _
 
 #: seconds a kernel may take to start and answer
 START_TIMEOUT = 60
+#: seconds the grader's child for one submission may take beyond the notebook's own limit
+CHILD_GRACE = 60
+_CHANNELS = ("shell_port", "iopub_port", "stdin_port", "control_port")
 
 
 class SandboxedKernel(Kernel):
@@ -64,17 +77,38 @@ class SandboxedKernel(Kernel):
                 sandbox_command(argv, scratch, uid, read_only=(self.control,)) if sandboxed
                 else argv, env=env, cwd=scratch, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                 preexec_fn=limit_setter(limits, sandboxed=sandboxed))
-        self.client = BlockingKernelClient(connection_file=str(connection))
+        self.context = zmq.Context()
+        self.client = BlockingKernelClient(connection_file=str(connection), context=self.context)
         self.client.load_connection_file()
         bound_messages(self.client)
-        self.client.start_channels(hb=False)
-        self.monitors = watch_cuts(self.client)
+        self.context.setsockopt(zmq.RECONNECT_IVL, -1)  # a lost line is never dialled again
         try:
+            self._wait_for_sockets(json.loads(connection.read_text()), sandboxed,
+                                   deadline=time.monotonic() + start_timeout)
+            self.client.start_channels(hb=False)
+            self.monitors = watch_cuts(self.client)
             self._wait_until_ready(timeout=start_timeout)
         except RuntimeError as error:
             tail = self._log_tail()
             self.close()
             raise RuntimeError(f"{error}: {tail}") from None
+
+    def _wait_for_sockets(self, info: dict[str, Any], sandboxed: bool, deadline: float) -> None:
+        """Wait until the kernel has made its sockets: real sockets, its own, not links."""
+        paths = [f"{info['ip']}-{info[name]}" for name in _CHANNELS]
+        while time.monotonic() < deadline:
+            if not self.is_alive():
+                raise RuntimeError(_("The kernel stopped before it was ready."))
+            try:
+                found = [os.lstat(path) for path in paths]
+            except OSError:
+                time.sleep(0.02)
+                continue
+            if all(stat.S_ISSOCK(f.st_mode) and (not sandboxed or f.st_uid == self.uid)
+                   for f in found):
+                return
+            raise RuntimeError(_("The kernel's sockets are not what the kernel made."))
+        raise RuntimeError(_("The kernel did not start in time."))
 
     def _wait_until_ready(self, timeout: float) -> None:
         """Ask for kernel_info until it answers; judge life by the process, not a heartbeat.
@@ -121,38 +155,107 @@ class SandboxedKernel(Kernel):
             _kill(self.process)
             _kill_user(self.uid)
             shutil.rmtree(self.control, ignore_errors=True)
+            self.context.destroy(linger=0)
 
 
 def run_contained(notebook: nbformat.NotebookNode, requests: dict[str, list[PartRequest]], *,
                   data_seed: int, language: str, limits: Limits) -> dict[str, Any]:
-    """Run one notebook in its own sandboxed kernel; its run report, or what went wrong."""
+    """Run one notebook in its own sandboxed kernel; its run report, or what went wrong.
+
+    The scratch folder is made and removed here; the kernel is driven by a child
+    process under ``limits.grader_memory_bytes``, given up after the notebook's
+    limit and :data:`CHILD_GRACE` more seconds.
+    """
     with tempfile.TemporaryDirectory(prefix="clv-course-grade-") as folder:
         scratch = Path(folder) / "scratch"
         scratch.mkdir()
         mounted = mount_scratch(scratch, limits)
         try:
-            fonts = [tuple(_share_font_cache(scratch / ".matplotlib"))]  # for the first start only
-            env = {"HOME": str(scratch), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
-                   "JUPYTER_RUNTIME_DIR": str(scratch / ".jupyter"),
-                   "IPYTHONDIR": str(scratch / ".ipython"),
-                   "MPLCONFIGDIR": str(scratch / ".matplotlib"), "JUPYTER_PLATFORM_DIRS": "1"}
-            started = time.monotonic()
-            report = execute(
-                json.loads(nbformat.writes(notebook)), requests=requests, data_seed=data_seed,
-                language=language, timeout=limits.cell_timeout, answers_dir=scratch,
-                wall_time=limits.wall_time, start_kernel=lambda kernel_env: SandboxedKernel(
-                    {**kernel_env, **env}, scratch, limits, first_files=fonts.pop() if fonts else (),
-                    start_timeout=max(5.0, min(START_TIMEOUT,
-                                               limits.wall_time - (time.monotonic() - started)))))
-        except Exception as error:  # a kernel that never started, a broken channel
-            return {"status": "crashed", "answers": {},
-                    "errors": [f"{type(error).__name__}: {error}"[:300]]}
+            fonts = tuple(_share_font_cache(scratch / ".matplotlib"))
+            report = _in_child(json.loads(nbformat.writes(notebook)), requests, data_seed,
+                               language, limits, scratch, fonts)
         finally:
             if mounted:
                 unmount_scratch(scratch)
-    if report.get("out_of_time"):
+    if report.get("out_of_time") and report.get("status") is None:
         report["status"] = "timeout"
     return report
+
+
+_PROCESSES: Any = None
+_PROCESSES_LOCK = threading.Lock()
+
+
+def _processes() -> Any:
+    """A forkserver with the grader's modules loaded once, so each child starts in milliseconds."""
+    global _PROCESSES
+    with _PROCESSES_LOCK:
+        if _PROCESSES is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["clv_course.grading.kernels"])
+            _PROCESSES = context
+        return _PROCESSES
+
+
+def _in_child(notebook: dict[str, Any], requests: dict[str, list[PartRequest]], data_seed: int,
+              language: str, limits: Limits, scratch: Path, fonts: tuple[Path, ...]) -> dict:
+    """:func:`_drive` in a child process; a child that dies or overstays is a status."""
+    context = _processes()
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_child_main, daemon=True, args=(
+        sending, notebook, requests, data_seed, language, limits, scratch, fonts))
+    child.start()
+    sending.close()
+    report: dict[str, Any] | None = None
+    try:
+        if receiving.poll(limits.wall_time + START_TIMEOUT + CHILD_GRACE):
+            report = receiving.recv()
+    except (EOFError, OSError):  # the child died: almost always its memory limit
+        report = None
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if report is None:
+        flooded = child.exitcode not in (0, None) and child.exitcode != -signal.SIGKILL
+        return {"status": "flooded" if flooded else "timeout", "answers": {},
+                "errors": [f"grader-child: exit {child.exitcode}"]}
+    return report
+
+
+def _child_main(sending: Any, notebook: dict[str, Any], requests: dict[str, list[PartRequest]],
+                data_seed: int, language: str, limits: Limits, scratch: Path,
+                fonts: tuple[Path, ...]) -> None:
+    """In the child: cap its memory, drive the kernel, send back the report (plain data)."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limits.grader_memory_bytes, hard))
+    try:
+        report = _drive(notebook, requests, data_seed, language, limits, scratch, fonts)
+    except MemoryError:
+        report = {"status": "flooded", "answers": {}, "errors": ["grader-memory"]}
+    except Exception as error:  # a kernel that never started, a broken channel
+        report = {"status": "crashed", "answers": {},
+                  "errors": [f"{type(error).__name__}: {error}"[:300]]}
+    sending.send(report)
+    sending.close()
+
+
+def _drive(notebook: dict[str, Any], requests: dict[str, list[PartRequest]], data_seed: int,
+           language: str, limits: Limits, scratch: Path, fonts: tuple[Path, ...]) -> dict:
+    """Run the notebook's cells in sandboxed kernels (a new one after each crash)."""
+    env = {"HOME": str(scratch), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
+           "JUPYTER_RUNTIME_DIR": str(scratch / ".jupyter"), "IPYTHONDIR": str(scratch / ".ipython"),
+           "MPLCONFIGDIR": str(scratch / ".matplotlib"), "JUPYTER_PLATFORM_DIRS": "1"}
+    first = [fonts]  # handed to the first kernel's user only, before any learner code ran
+    started = time.monotonic()
+    return execute(
+        notebook, requests=requests, data_seed=data_seed, language=language,
+        timeout=limits.cell_timeout, answers_dir=scratch, wall_time=limits.wall_time,
+        start_kernel=lambda kernel_env: SandboxedKernel(
+            {**kernel_env, **env}, scratch, limits, first_files=first.pop() if first else (),
+            start_timeout=max(5.0, min(START_TIMEOUT,
+                                       limits.wall_time - (time.monotonic() - started)))))
 
 
 def _kill_user(uid: int) -> None:

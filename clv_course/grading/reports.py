@@ -13,6 +13,7 @@ import html
 import io
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -36,19 +37,28 @@ def status_of(report: dict[str, Any]) -> str:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a reader sees the old file or the new, never half."""
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new, never half.
+
+    Text that cannot be encoded (a lone surrogate from a file name or a kernel's
+    message) is written as a backslash escape rather than stopping the gradebook.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-        stream.write(text)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace",
+                       newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def write_gradebook(results: list[dict[str, Any]], out: Path) -> None:
     """grades.csv, results.json and feedback/<submission>.html, each written atomically."""
     exercise_ids = sorted({e["exercise"] for r in results for e in r["exercises"]})
     table = io.StringIO()
-    writer = csv.writer(table, lineterminator="\n")
+    writer = csv.writer(table, lineterminator="\n", quoting=csv.QUOTE_ALL)  # ';' splits cells too
     writer.writerow(["submission", "language", "total", "max_total", "status", "chapter", "path",
                      *exercise_ids])
     for result in results:
@@ -59,8 +69,12 @@ def write_gradebook(results: list[dict[str, Any]], out: Path) -> None:
             *[points.get(i, "") for i in exercise_ids])])
     atomic_write(out / "grades.csv", table.getvalue())
     atomic_write(out / "results.json", json.dumps(results, indent=1, ensure_ascii=False))
-    for result in results:
-        atomic_write(out / "feedback" / f"{result['submission']}.html", feedback_html(result))
+    for result in results:  # one page that cannot be written never stops the others
+        try:
+            atomic_write(out / "feedback" / f"{result['submission']}.html", feedback_html(result))
+        except Exception as error:  # noqa: BLE001
+            print(_("The feedback page of {name} could not be written: {error}").format(
+                name=result["submission"], error=error), file=sys.stderr)
 
 
 def spreadsheet_safe(text: str) -> str:

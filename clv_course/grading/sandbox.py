@@ -65,6 +65,7 @@ class Limits:
     file_bytes: int = 64 * 2**20    # largest file it may write
     scratch_bytes: int = 256 * 2**20  # all files it may keep, in its own tmpfs
     scratch_files: int = 4096       # files and folders it may create there
+    grader_memory_bytes: int = 1536 * 2**20  # the grader's own side of one submission
 
 
 def _datasets_dir() -> Path:

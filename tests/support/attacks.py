@@ -112,11 +112,43 @@ HUGE_DISPLAY = ("from IPython.display import display\n"
 HUGE_BUFFER = ("k = get_ipython().kernel\n"
                "k.session.send(k.iopub_socket, 'stream', {'name': 'stdout', 'text': 'x'}, "
                "parent=k.get_parent(), buffers=[b'x' * 200_000_000])")
+MANY_FRAMES = ("k = get_ipython().kernel\n"
+               "chunk = b'x' * (7 * 2**20)\n"
+               "for _ in range(3):\n"
+               "    k.session.send(k.iopub_socket, 'stream', {'name': 'stdout', 'text': 'x'}, "
+               "parent=k.get_parent(), buffers=[chunk] * 150)\n"
+               "import time\ntime.sleep(3)")
 # 6. time
 SLOW_CELL = "import time\ntime.sleep(4)"
+KEEPS_TALKING = ("import time\nfrom IPython.display import display\n"
+                 "while True:\n    display('tick')\n    time.sleep(0.03)")
+# text no file system or codec likes: a lone surrogate in a message and in a cell id
+SURROGATE = ('def discounted_clv(margin, retention, discount_rate, periods):\n'
+             '    raise ValueError("\\ud800")')
+# the grader's sockets swapped for a link to a host socket once the kernel runs
+SWAP_SOCKETS = """
+import json, os, socket, sys, time
+info = json.load(open(sys.argv[sys.argv.index("-f") + 1]))
+path = f"{info['ip']}-{info['control_port']}"
+os.rename(path, path + ".orig")
+os.symlink(TARGET, path)
+for name in os.listdir("/proc/self/fd"):
+    try:
+        s = socket.socket(fileno=os.dup(int(name)))
+    except OSError:
+        continue
+    try:
+        if s.family == socket.AF_UNIX and s.getsockname() == path + ".orig":
+            s.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    finally:
+        s.close()
+time.sleep(3)
+"""
 
 
-def build(root: Path, folder: Path, secret: Path) -> dict[str, Path]:
+def build(root: Path, folder: Path, secret: Path, host_socket: Path) -> dict[str, Path]:
     """Write the hostile class into ``folder``; returns name -> path of each submission."""
     right = json.loads((root / "solutions" / "en" / NOTEBOOK).read_text(encoding="utf-8"))
     untouched = json.loads((root / "notebooks" / "en" / NOTEBOOK).read_text(encoding="utf-8"))
@@ -137,7 +169,12 @@ def build(root: Path, folder: Path, secret: Path) -> dict[str, Path]:
         "fill_the_disk": _with(untouched, FILL_THE_DISK),
         "huge_display": _with(right, HUGE_DISPLAY),
         "huge_buffer": _with(right, HUGE_BUFFER),
+        "many_frames": _with(right, MANY_FRAMES),
         "slow_cells": _with(right, *[SLOW_CELL] * 30, at=1),
+        "keeps_talking": _with(right, KEEPS_TALKING),
+        "surrogate": _with(untouched, SURROGATE),
+        "swap_sockets": _with(right, SWAP_SOCKETS.replace("TARGET", repr(str(host_socket)))),
+        "x;=1+1;": right,
         "many_cells": _with(untouched, *["x = 1"] * 50_000),
         "huge_cell": _with(untouched, "x = 1\n# " + "y" * 4_000_000),
         "other_chapter": other,
