@@ -10,7 +10,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ARGS ?=
 PYTEST_ARGS ?= -n auto --dist loadgroup
 
-.PHONY: lab test install bench clean messages notebooks sandbox browser
+.PHONY: lab test install bench clean messages notebooks translations sandbox browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +68,10 @@ messages: $(VENV)/.installed
 # Regenerate the student and solution notebooks after editing a master in masters/.
 notebooks: $(VENV)/.installed
 	$(BIN)/python -m clv_course.authoring
+	$(BIN)/python -m clv_course.translation update
+
+# Refresh translations/notebooks.pot from the masters and merge it into every
+# translations/<lang>.po (changed cells become fuzzy, new ones untranslated).
+# Start a language with: $(BIN)/python -m clv_course.translation init <lang>
+translations: $(VENV)/.installed
+	$(BIN)/python -m clv_course.translation update

@@ -17,6 +17,11 @@ exercise's solution between marker lines::
 Both are stored without outputs, with the master's cell ids. Nobody edits them
 by hand: ``python -m clv_course.authoring --check`` (and a test) fails when one
 is stale.
+
+Every language in ``BUILT_LANGUAGES`` other than English is generated from the
+same master with its prose and comments taken from ``translations/<lang>.po``
+(:mod:`clv_course.translation`); a missing, fuzzy or broken translation fails
+the build, naming the cell.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from pathlib import Path
 
 import nbformat
 
+from clv_course import translation
 from clv_course.i18n import _, set_language
 
 BEGIN = "### BEGIN SOLUTION"
@@ -38,7 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 MASTERS = "masters"
 STUDENT = "notebooks"
 SOLUTION = "solutions"
-#: the languages whose notebooks are generated (the translation issue adds the others)
+#: the languages whose notebooks are generated; a language joins only once its catalog,
+#: translations/<lang>.po, is complete (``python -m clv_course.translation check <lang>``)
 BUILT_LANGUAGES = ("en",)
 
 
@@ -142,30 +149,60 @@ def targets(master: Path, language: str, root: Path = ROOT) -> dict[Path, bool]:
             root / SOLUTION / language / master.name: False}
 
 
-def expected_files(root: Path = ROOT) -> dict[Path, str]:
-    """Every generated notebook and the text it should have."""
+def expected_files(root: Path = ROOT, languages: tuple[str, ...] | None = None) -> dict[Path, str]:
+    """Every generated notebook and the text it should have, for the built languages.
+
+    Raises ``translation.TranslationError`` listing every cell of a built language
+    that cannot be translated, or that would not match the English notebook.
+    """
     files = {}
-    for language in BUILT_LANGUAGES:
-        set_language(language)
-        for master in masters(root):
-            notebook = nbformat.read(master, as_version=4)
-            for path, student in targets(master, language, root).items():
-                files[path] = rendered(derive(notebook, student=student, language=language,
-                                              chapter=chapter_of(master)))
-    set_language("en")
+    problems: list[str] = []
+    try:
+        for language in BUILT_LANGUAGES if languages is None else languages:
+            set_language(language)
+            catalog = None
+            if language != "en":
+                path = translation.catalog_path(language, root)
+                if not path.exists():
+                    problems.append(f"{language}: {path.relative_to(root)} does not exist")
+                    continue
+                catalog = translation.read_catalog(path, language)
+            for master in masters(root):
+                english = nbformat.read(master, as_version=4)
+                notebook = english
+                if catalog is not None:
+                    try:
+                        notebook = translation.translate(english, catalog,
+                                                         where=f"{language}/{master.name}")
+                    except translation.TranslationError as error:
+                        problems += error.problems
+                        continue
+                for path, student in targets(master, language, root).items():
+                    derived = derive(notebook, student=student, language=language,
+                                     chapter=chapter_of(master))
+                    if catalog is not None:
+                        reference = derive(english, student=student, language=language,
+                                           chapter=chapter_of(master))
+                        problems += [f"{path.relative_to(root)}: {problem}" for problem
+                                     in translation.parity_problems(reference, derived)]
+                    files[path] = rendered(derived)
+    finally:
+        set_language("en")
+    if problems:
+        raise translation.TranslationError(problems)
     return files
 
 
-def stale_files(root: Path = ROOT) -> list[Path]:
+def stale_files(root: Path = ROOT, languages: tuple[str, ...] | None = None) -> list[Path]:
     """Generated notebooks that are missing or differ from their master."""
-    return [path for path, text in expected_files(root).items()
+    return [path for path, text in expected_files(root, languages).items()
             if not path.exists() or path.read_text(encoding="utf-8") != text]
 
 
-def build(root: Path = ROOT) -> list[Path]:
+def build(root: Path = ROOT, languages: tuple[str, ...] | None = None) -> list[Path]:
     """Write every stale generated notebook; returns the paths written."""
     written = []
-    for path, text in expected_files(root).items():
+    for path, text in expected_files(root, languages).items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
@@ -192,14 +229,20 @@ def release(chapters: list[str], languages: list[str], out: Path,
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     parser = argparse.ArgumentParser(description=_("Generate the student and solution notebooks "
                                                    "from the masters."))
     parser.add_argument("--check", action="store_true", help=_("only report stale notebooks"))
     args = parser.parse_args(argv)
-    paths = stale_files() if args.check else build()
+    root = root or ROOT
+    try:
+        paths = stale_files(root) if args.check else build(root)
+    except translation.TranslationError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
     for path in paths:
-        print(path.relative_to(ROOT))
+        print(path.relative_to(root))
     return 1 if (args.check and paths) else 0
 
 
