@@ -44,8 +44,8 @@ def test_cohort_heatmap_uses_a_custom_title():
 
 
 def test_cohort_heatmap_axis_labels_are_translated(catalog):
-    catalog("de", "Perioden seit der ersten Bestellung", msgid="Periods since the first order")
-    assert cohort_heatmap(MATRIX).axes[0].get_xlabel() == "Perioden seit der ersten Bestellung"
+    catalog("de", "Jahre seit der ersten Bestellung", msgid="Years since the first order")
+    assert cohort_heatmap(MATRIX).axes[0].get_xlabel() == "Jahre seit der ersten Bestellung"
 
 
 def test_cohort_heatmap_writes_percentages_in_the_learners_locale():
@@ -67,7 +67,7 @@ def test_cohort_heatmap_rejects_an_empty_table():
 def test_survival_curves_draw_observed_and_both_projections_with_a_legend():
     years = np.arange(5)
     figure = survival_curves([1, 0.6, 0.45], sbg=0.8 ** years, constant=0.7 ** years,
-                             fitted_periods=2)
+                             fitted_periods=2, unit="year")
     axes = figure.axes[0]
     assert len(axes.get_legend().get_texts()) == 3
     assert axes.get_title() and axes.get_xlabel() and axes.get_ylabel()
@@ -75,4 +75,30 @@ def test_survival_curves_draw_observed_and_both_projections_with_a_legend():
 
 def test_survival_curves_reject_projections_of_different_lengths():
     with pytest.raises(InputError):
-        survival_curves([1, 0.6], sbg=[1, 0.8, 0.6], constant=[1, 0.7], fitted_periods=1)
+        survival_curves([1, 0.6], sbg=[1, 0.8, 0.6], constant=[1, 0.7], fitted_periods=1,
+                        unit="year")
+
+
+@pytest.mark.parametrize("unit, words", [("quarter", "Quarters"), ("year", "Years"),
+                                         ("month", "Months")])
+def test_cohort_heatmap_names_the_unit_of_its_periods(unit, words):
+    matrix = retention_matrix(load("shop"), unit=unit)
+    assert cohort_heatmap(matrix).axes[0].get_xlabel() == f"{words} since the first order"
+
+
+def test_cohort_heatmap_asks_for_the_unit_when_the_matrix_does_not_say():
+    plain = MATRIX.set_axis(["first", "second"], axis=0)
+    with pytest.raises(InputError, match="unit"):
+        cohort_heatmap(plain)
+    assert cohort_heatmap(plain, unit="week").axes[0].get_xlabel() == "Weeks since the first order"
+
+
+def test_survival_curves_name_the_unit_on_the_x_axis():
+    figure = survival_curves([1, 0.6], sbg=[1, 0.8, 0.6], constant=[1, 0.7, 0.5],
+                             fitted_periods=1, unit="month")
+    assert figure.axes[0].get_xlabel() == "Months since the start"
+
+
+def test_survival_curves_refuse_an_unknown_unit():
+    with pytest.raises(InputError, match="Unknown time unit"):
+        survival_curves([1, 0.6], sbg=[1, 0.8], constant=[1, 0.7], fitted_periods=1, unit="decade")

@@ -99,12 +99,12 @@ def test_infinite_clv_is_refused():
 
 
 def test_convergence_is_labelled():
-    axes = convergence(30, 0.8, 0.1, max_periods=10, currency="EUR").axes[0]
+    axes = convergence(30, 0.8, 0.1, max_periods=10, currency="EUR", unit="year").axes[0]
     assert axes.get_title() and axes.get_xlabel() and axes.get_ylabel()
 
 
 def test_convergence_line_ends_near_the_closed_form():
-    axes = convergence(30, 0.8, 0.1, max_periods=60, currency="EUR").axes[0]
+    axes = convergence(30, 0.8, 0.1, max_periods=60, currency="EUR", unit="year").axes[0]
     line, limit = axes.get_lines()
     assert line.get_ydata()[0] == pytest.approx(30)
     assert line.get_ydata()[-1] == pytest.approx(limit.get_ydata()[0], rel=1e-6)
@@ -113,7 +113,7 @@ def test_convergence_line_ends_near_the_closed_form():
 
 def test_convergence_refuses_an_infinite_limit():
     with pytest.raises(InputError, match="infinite"):
-        convergence(30, 1.0, 0.0, currency="EUR")
+        convergence(30, 1.0, 0.0, currency="EUR", unit="year")
 
 
 def test_tornado_is_labelled_with_translated_input_names(shop_inputs):
@@ -134,3 +134,18 @@ def test_tornado_bars_start_at_the_base_clv():
 def test_tornado_refuses_another_table():
     with pytest.raises(InputError, match="one_at_a_time"):
         tornado(clv.datasets.load("shop_marketing"), currency="EUR")
+
+
+def test_convergence_names_the_period_and_the_currency_on_its_axes():
+    axes = convergence(5, 0.95, 0.008, max_periods=12, currency="EUR", unit="month").axes[0]
+    assert axes.get_xlabel() == "Months summed (n)" and "EUR" in axes.get_ylabel()
+
+
+def test_tornado_names_the_currency_and_a_churn_input():
+    def churn_clv(aov, frequency, margin, churn, discount_rate):
+        return component_clv(aov, frequency, margin, 1 - churn, discount_rate)
+
+    inputs = {**{k: v for k, v in INPUTS.items() if k != "retention"}, "churn": 0.46}
+    axes = tornado(one_at_a_time(inputs, model=churn_clv), currency="EUR").axes[0]
+    assert "Churn rate" in [tick.get_text() for tick in axes.get_yticklabels()]
+    assert "EUR" in axes.get_xlabel()

@@ -11,6 +11,13 @@ from clv_course.errors import InputError
 from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
 from clv_course.plots import label, money_axis, new_figure
+from clv_course.units import check_unit
+
+#: the x axis of the convergence chart, per time unit: every axis names its unit
+PERIODS_SUMMED = {
+    "day": N_("Days summed (n)"), "week": N_("Weeks summed (n)"), "month": N_("Months summed (n)"),
+    "quarter": N_("Quarters summed (n)"), "year": N_("Years summed (n)"),
+}
 
 #: how the inputs of :func:`clv_course.sensitivity.component_clv` are named on the chart
 INPUT_LABELS = {
@@ -18,18 +25,21 @@ INPUT_LABELS = {
     "frequency": N_("Purchase frequency"),
     "margin": N_("Margin rate"),
     "retention": N_("Retention rate"),
+    "churn": N_("Churn rate"),
     "discount_rate": N_("Discount rate"),
 }
 
 
 def convergence(margin: float, retention: float, discount_rate: float, *, max_periods: int = 30,
-                currency: str) -> Figure:
+                currency: str, unit: str) -> Figure:
     """Discounted CLV summed over 1, 2, ... periods, with the closed form as a dashed line.
 
     Shows that the finite sum of :func:`clv_course.metrics.discounted_clv`
     grows towards :func:`clv_course.metrics.discounted_clv_closed_form` and how
-    many periods it takes to get close.
+    many periods it takes to get close. ``unit`` is the period of the inputs
+    (margin, retention and discount rate per ``unit``), named on the x axis.
     """
+    unit = check_unit(unit)
     if int(max_periods) != max_periods or max_periods < 1:
         raise InputError(_("The number of periods must be a whole number, 1 or more; got "
                            "{value}.").format(value=max_periods))
@@ -44,8 +54,8 @@ def convergence(margin: float, retention: float, discount_rate: float, *, max_pe
     axes.axhline(limit, color="#c0392b", linestyle="--",
                  label=_("Closed form: {value}").format(value=fmt(limit, "money", currency=currency)))
     axes.set_ylim(0, limit * 1.1)
-    label(axes, _("The finite sum approaches the closed form"), _("Periods summed (n)"),
-          _("Discounted CLV"))
+    label(axes, _("The finite sum approaches the closed form"), _(PERIODS_SUMMED[unit]),
+          _("Discounted CLV ({currency})").format(currency=currency))
     money_axis(axes, currency)
     axes.legend(loc="lower right")
     return figure
@@ -77,7 +87,7 @@ def tornado(table: pd.DataFrame, *, currency: str) -> Figure:
     axes.axvline(base, color="black", linewidth=1)
     axes.set_yticks(positions, names)
     label(axes, _("Which input moves CLV most (base: {base})").format(
-        base=fmt(base, "money", currency=currency)), _("CLV"), "")
+        base=fmt(base, "money", currency=currency)), _("CLV ({currency})").format(currency=currency), "")
     money_axis(axes, currency, which="x")
     figure.legend(loc="outside lower center", ncols=2)
     return figure

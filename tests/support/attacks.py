@@ -64,7 +64,7 @@ get_ipython().events.register("pre_run_cell", _spy)
 COURSE_FUNCTIONS = """
 import clv_course.metrics as metrics
 discounted_clv = metrics.discounted_clv
-closed_form_clv = metrics.discounted_clv_closed_form
+periods_to_share = metrics.discounted_clv_closed_form
 """
 # 2. links the root grader might follow
 PLANT_LINKS = """

@@ -1,0 +1,305 @@
+"""Chapter 4: several right solutions pass, and what the prose says is true of the inputs it uses.
+
+The chapter's comparisons (which input moves CLV most, how far one point of
+retention goes, how many years hold the value) are checked here on the same
+inputs, the shop's on the public data and on a grading variant.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import math
+import re
+import textwrap
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+import clv_course as clv
+from clv_course.checking import collect, judge
+from clv_course.exercises import CourseData, ch04, get
+from clv_course.sensitivity import component_clv, one_at_a_time
+
+GRADING_SEED = 90210
+SEEDS = [None, GRADING_SEED]
+
+
+def _data(seed):
+    shop = CourseData(seed).load("shop")
+    return {"shop": shop, "orders": shop[~shop["is_refund"]]}
+
+
+@pytest.fixture(scope="module", params=SEEDS, ids=["public", "grading"])
+def run(request):
+    return request.param, _data(request.param)
+
+
+# ------------------------------------------------------ several right solutions, as learners write
+
+SOLUTIONS = {
+    "ch04-margin-rate": {
+        "two sums": """
+            margin_rate_by_channel = (shop.groupby("acquisition_channel")["gross_margin"].sum()
+                                      / shop.groupby("acquisition_channel")["amount"].sum())
+        """,
+        "one table": """
+            totals = shop.groupby("acquisition_channel")[["gross_margin", "amount"]].sum()
+            margin_rate_by_channel = totals["gross_margin"] / totals["amount"]
+        """,
+        "weighted mean of order rates": """
+            rate = (shop["gross_margin"] / shop["amount"]).fillna(0)
+            weighted = (rate * shop["amount"]).groupby(shop["acquisition_channel"]).sum()
+            margin_rate_by_channel = weighted / shop.groupby("acquisition_channel")["amount"].sum()
+        """,
+    },
+    "ch04-discounted-sum": {
+        "loop": """
+            def discounted_clv(margin, retention, discount_rate, periods):
+                return sum(margin * retention ** t / (1 + discount_rate) ** t for t in range(periods))
+        """,
+        "geometric partial sum": """
+            def discounted_clv(margin, retention, discount_rate, periods):
+                q = retention / (1 + discount_rate)
+                return margin * (1 - q ** periods) / (1 - q)
+        """,
+    },
+    "ch04-closed-form": {
+        "summing until there": """
+            def periods_to_share(retention, discount_rate, share):
+                limit = clv.metrics.discounted_clv_closed_form(1, retention, discount_rate)
+                n = 1
+                while clv.metrics.discounted_clv(1, retention, discount_rate, periods=n) < share * limit:
+                    n += 1
+                return n
+        """,
+        "logarithms": """
+            import math
+            def periods_to_share(retention, discount_rate, share):
+                q = retention / (1 + discount_rate)
+                return math.ceil(math.log(1 - share) / math.log(q))
+        """,
+        "numpy search": """
+            def periods_to_share(retention, discount_rate, share):
+                q = retention / (1 + discount_rate)
+                reached = 1 - q ** np.arange(1, 10_000)
+                return int(np.argmax(reached >= share)) + 1
+        """,
+    },
+    "ch04-monthly-rate": {
+        "root": """
+            def monthly_rate(annual_rate):
+                return (1 + annual_rate) ** (1 / 12) - 1
+        """,
+        "log1p and expm1": """
+            def monthly_rate(annual_rate):
+                return float(np.expm1(np.log1p(annual_rate) / 12))
+        """,
+        "bisection": """
+            def monthly_rate(annual_rate):
+                low, high = 0.0, annual_rate
+                for _ in range(200):
+                    middle = (low + high) / 2
+                    low, high = (middle, high) if (1 + middle) ** 12 < 1 + annual_rate else (low, middle)
+                return (low + high) / 2
+        """,
+    },
+}
+CASES = [(exercise_id, name) for exercise_id, named in SOLUTIONS.items() for name in named]
+
+
+def _namespace(tables, source):
+    namespace = {"clv": clv, "pd": pd, "np": np, **{k: v.copy() for k, v in tables.items()}}
+    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the course's own test solutions
+    return namespace
+
+
+def _judged(exercise_id, namespace, seed):
+    exercise = get(exercise_id)
+    data = CourseData(seed)
+    collected = collect(exercise, namespace, grading_seed=seed, data=data)
+    return judge(exercise, collected, grading_seed=seed, data=data)
+
+
+def test_every_chapter_4_exercise_has_at_least_two_solutions_here():
+    assert set(SOLUTIONS) == {exercise.id for exercise in ch04.EXERCISES}
+    assert all(len(named) >= 2 for named in SOLUTIONS.values())
+
+
+@pytest.mark.parametrize("exercise_id, name", CASES, ids=[f"{e}:{n}" for e, n in CASES])
+def test_each_solution_scores_full_points_publicly_and_on_a_grading_variant(run, exercise_id, name):
+    seed, tables = run
+    result = _judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
+    assert result.points == result.max_points, [p.message for p in result.parts]
+
+
+def test_the_grader_hardening_class_still_finds_the_parts_it_relies_on():
+    parts = {part.answer: (type(part).__name__, part.points)
+             for exercise in ch04.EXERCISES for part in exercise.parts}
+    assert parts["margin_rate_by_channel"] == ("ValuePart", 3)
+    assert parts["monthly_rate"] == ("FunctionPart", 2)
+    assert parts["discounted_clv"][0] == parts["periods_to_share"][0] == "FunctionPart"
+    assert sum(points for _kind, points in parts.values()) == 10
+
+
+@pytest.mark.parametrize("mistake", ["a percentage instead of a rate",
+                                     "the mean of per-order margin rates"])
+def test_the_margin_rate_names_the_reviewed_mistakes(run, mistake):
+    seed, _tables = run
+    part = get("ch04-margin-rate").parts[0]
+    wrong = next(w for w in part.wrong if w.mistake == mistake)
+    answer = wrong.answer(CourseData(seed))
+    message = _judged("ch04-margin-rate", {part.answer: answer}, seed).parts[0].message
+    assert wrong.hint in message
+
+
+def test_the_share_reached_depends_neither_on_the_margin_nor_on_the_timing():
+    for m, r, d, n in ((30, 0.8, 0.1, 7), (5, 0.95, 0.008, 40)):
+        ours = clv.metrics.discounted_clv(m, r, d, periods=n) / \
+            clv.metrics.discounted_clv_closed_form(m, r, d)
+        later = sum(m * r ** t / (1 + d) ** t for t in range(1, n + 1)) / (m * r / (1 + d - r))
+        assert ours == pytest.approx(later) == pytest.approx(1 - (r / (1 + d)) ** n)
+
+
+def test_the_grading_inputs_of_the_horizon_exercise_are_far_from_ties():
+    part = get("ch04-closed-form").parts[0]
+    for cases in (part.public_cases(CourseData(None)), part.grading_cases(123, CourseData(None))):
+        for case in cases:
+            r, d, share = case.args
+            exact = math.log(1 - share) / math.log(r / (1 + d))
+            assert part.reference(*case.args) == math.ceil(exact)
+
+
+# ------------------------------------------------------------------ what the prose says
+
+def _shop_inputs(shop):
+    orders = shop[~shop["is_refund"]]
+    active = orders.groupby(orders["date"].dt.year)["customer_id"].nunique()
+    return {"aov": clv.metrics.average_order_value(shop), "frequency": len(orders) / active.sum(),
+            "margin": shop["gross_margin"].sum() / shop["amount"].sum(),
+            "churn": clv.metrics.churn_rate(shop, unit="year").mean(), "discount_rate": 0.10}
+
+
+LOYAL = {"aov": 50, "frequency": 1, "margin": 0.10, "churn": 0.05, "discount_rate": 0.008}
+
+
+def churn_clv(aov, frequency, margin, churn, discount_rate):
+    return component_clv(aov, frequency, margin, 1 - churn, discount_rate)
+
+
+def test_gupta_lehmann_is_one_first_margin_less():
+    m, r, d = 30, 0.8, 0.10
+    assert m * r / (1 + d - r) == pytest.approx(clv.metrics.discounted_clv_closed_form(m, r, d) - m)
+
+
+def test_the_first_ten_years_hold_nearly_all_of_the_value():
+    share = clv.metrics.discounted_clv(30, 0.8, 0.1, periods=10) / \
+        clv.metrics.discounted_clv_closed_form(30, 0.8, 0.1)
+    assert share > 0.95
+
+
+def test_varied_by_the_same_share_churn_moves_clv_less_than_order_value(run):
+    _seed, tables = run
+    for case in (_shop_inputs(tables["shop"]), LOYAL):
+        table = one_at_a_time(case, change=0.10, model=churn_clv)
+        assert list(table.index[:3]) == ["aov", "frequency", "margin"]
+        assert table.index[3] == "churn" and table.index[-1] == "discount_rate"
+        row = table.loc["churn"]
+        assert 0 < row["low_change"] < 0.1 * table.attrs["base"]  # "a little less than 10 %"
+        assert row["low_change"] != pytest.approx(-row["high_change"])  # "not symmetrically"
+
+
+def test_the_discount_rate_matters_a_little_more_for_the_loyal_customer(run):
+    _seed, tables = run
+    relative = [(t.loc["discount_rate", "swing"] / t.attrs["base"]) for t in
+                (one_at_a_time(c, change=0.10, model=churn_clv)
+                 for c in (_shop_inputs(tables["shop"]), LOYAL))]
+    assert relative[0] < relative[1] < 0.05
+
+
+def test_five_percent_more_retention_would_cut_the_loyal_churn_twentyfold():
+    assert 0.05 / (1 - 0.95 * 1.05) == pytest.approx(20)
+    assert 0.95 * 1.10 > 1  # "10 % of 95 % retention would be all the churn and more"
+
+
+def test_one_point_of_retention_moves_the_shop_little_and_the_loyal_customer_much(run):
+    _seed, tables = run
+    shop = _shop_inputs(tables["shop"])
+
+    def moved(case, step):
+        return churn_clv(**{**case, "churn": case["churn"] + step}) / churn_clv(**case) - 1
+
+    assert all(abs(moved(shop, step)) < 0.02 for step in (-0.01, 0.01))  # "under 2 %"
+    assert all(abs(moved(LOYAL, step)) > 5 * abs(moved(shop, step)) for step in (-0.01, 0.01))
+
+
+def test_using_the_annual_rate_per_month_is_far_too_low_and_a_twelfth_slightly_off():
+    right = clv.metrics.discounted_clv_closed_form(5, 0.95, 1.1 ** (1 / 12) - 1)
+    assert clv.metrics.discounted_clv_closed_form(5, 0.95, 0.10) < 0.5 * right
+    assert clv.metrics.discounted_clv_closed_form(5, 0.95, 0.10 / 12) == pytest.approx(right, rel=0.01)
+
+
+def test_marketplace_customers_order_on_the_marketplace_more_often(run):
+    _seed, tables = run
+    orders = tables["orders"]
+    share = (orders["sales_channel"] == "marketplace").groupby(orders["acquisition_channel"]).mean()
+    assert share.idxmax() == "marketplace"
+
+
+# ------------------------------------------------------------------------ the notebook's form
+
+def _master(root):
+    return nbformat.read(root / "masters" / "04_margin_discounting.ipynb", as_version=4)
+
+
+def test_the_conventions_are_named_in_the_text(root):
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    assert "Gupta and Lehmann" in sources["ch04-convention"]
+    assert r"\frac{m \, r}{1 + d - r}" in sources["ch04-closed"]
+    assert r"\frac{m \, (1 + d)}{1 + d - r}" in sources["ch04-closed"]
+
+
+def test_the_monthly_rate_formula_is_shown_only_after_the_exercise(root):
+    ids = [cell.id for cell in _master(root).cells]
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    formula = [cell_id for cell_id in ids if "(1 + d_\\text{year})^{1/12}" in sources[cell_id]]
+    assert formula and all(ids.index(f) > ids.index("ch04-monthly-rate-check") for f in formula)
+
+
+def test_no_cell_shows_a_bare_tuple(root):
+    for cell in _master(root).cells:
+        if cell.cell_type == "code":
+            last = ast.parse(cell.source.replace("### BEGIN SOLUTION", "").replace(
+                "### END SOLUTION", "")).body[-1]
+            assert not (isinstance(last, ast.Expr) and isinstance(last.value, (ast.Tuple, ast.List))), \
+                cell.id
+
+
+def test_code_cells_are_short(root):
+    for cell in _master(root).cells:
+        if cell.cell_type == "code":
+            assert len(cell.source.splitlines()) <= 13, cell.id
+
+
+def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
+    cells = _master(root).cells
+    continues = {"ch04-margin-by-sales", "ch04-terms-sum", "ch04-convergence-share",
+                 "ch04-shop-value", "ch04-tornado", "ch04-pitfall-compare"}
+    for before, cell in itertools.pairwise(cells):
+        if cell.cell_type == "code" and before.cell_type == "code":
+            assert cell.id.endswith("-check") or cell.id in continues, cell.id
+
+
+def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
+    last = _master(root).cells[-1]
+    assert last.source.startswith("## What you learned") and "Next: chapter 5" in last.source
+
+
+def test_hints_teach_the_idea_without_dictating_code():
+    code = re.compile(r"\w\(|\.\w+\(|==|\[|clv\.|`|\*\*")
+    for exercise in ch04.EXERCISES:
+        for part in exercise.parts:
+            for hint in [part.hint] + [wrong.hint for wrong in part.wrong]:
+                assert not code.search(hint), hint
