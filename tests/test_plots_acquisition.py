@@ -116,3 +116,23 @@ def test_payback_curve_names_the_time_unit_on_its_axis():
 def test_payback_curve_refuses_a_retention_above_one():
     with pytest.raises(InputError):
         payback_curve(100, 30, retention=1.2, currency="EUR")
+
+
+def test_payback_curve_axis_counts_periods_of_margin_not_time_since_acquisition():
+    """Bar 1 is the margin received at acquisition: the axis must not call it "1 month after"."""
+    axes = payback_curve(100, 30, currency="EUR").axes[0]
+    assert "Months of margin received" in axes.get_xlabel()
+    assert "since acquisition" not in axes.get_xlabel()
+    first_bar = min(patch.get_x() + patch.get_width() / 2 for patch in axes.patches)
+    assert first_bar == 1
+
+
+def test_payback_curve_ticks_whole_periods_and_names_the_currency():
+    axes = payback_curve(38, 6, retention=0.9, periods=24, currency="DKK").axes[0]
+    ticks = [tick for tick in axes.get_xticks() if 0 <= tick <= 24]
+    assert all(float(tick).is_integer() for tick in ticks)
+    assert "DKK" in axes.get_ylabel()
+
+
+def test_clv_and_cac_names_the_currency_on_its_axis(channels):
+    assert "EUR" in clv_and_cac(*channels, currency="EUR").axes[0].get_ylabel()

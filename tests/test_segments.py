@@ -186,3 +186,18 @@ def test_the_decile_plot_has_ten_labelled_bars(shop_profit):
     axes = decile_plot(shop_profit).axes[0]
     assert len(axes.patches) == 10
     assert axes.get_title() and axes.get_xlabel() and axes.get_ylabel()
+
+
+def test_the_figures_say_what_they_measure_and_in_which_currency(shop_profit):
+    for figure in (concentration_plot(shop_profit), decile_plot(shop_profit)):
+        axes = figure.axes[0]
+        assert "profit" in axes.get_title() and "profit" in axes.get_xlabel()
+        assert "profit" in axes.get_ylabel() and "EUR" in axes.get_ylabel()
+    revenue = segments.value_per_customer(load("cdnow"), "amount")
+    axes = decile_plot(revenue, measure="revenue", currency="USD").axes[0]
+    assert "revenue" in axes.get_ylabel() and "USD" in axes.get_ylabel()
+
+
+def test_an_unknown_measure_is_a_clear_error(shop_profit):
+    with pytest.raises(InputError, match="measure"):
+        concentration_plot(shop_profit, measure="value")

@@ -1,5 +1,5 @@
-"""Chapter 5, acquisition cost: CAC per channel, CLV:CAC, the most a customer is worth paying,
-and payback."""
+"""Chapter 5, acquisition cost: CAC per channel, CLV:CAC, payback, and the most a customer is
+worth paying under a ratio rule and a cash rule."""
 
 from __future__ import annotations
 
@@ -80,6 +80,12 @@ def _cac_2024_active_customers(data: CourseData) -> float:
     return _spend_in_year(data) / active
 
 
+def _cac_2024_active_with_refunds(data: CourseData) -> float:
+    shop = _shop(data)
+    active = shop.loc[shop["date"].dt.year == YEAR, "customer_id"].nunique()
+    return _spend_in_year(data) / active
+
+
 def _cac_2024_all_spend(data: CourseData) -> float:
     customers = _customers(data)
     return _marketing(data)["spend"].sum() / (customers["first_purchase"].dt.year == YEAR).sum()
@@ -110,31 +116,69 @@ def _ratio_one_clv(data: CourseData) -> pd.Series:
     return shop["gross_margin"].sum() / shop["customer_id"].nunique() / _cac_by_channel(data)
 
 
-# ---------------------------------------------------------------- 5.4 and 5.5 formulas
+# ---------------------------------------------------------------- 5.4 payback in whole months
 
-def max_allowable_cac(clv: float, target_ratio: float) -> float:
-    """The most one may pay to win a customer worth ``clv`` and still reach ``target_ratio``."""
-    return clv / target_ratio
-
-
-def _allowable_cases(rng, data: CourseData) -> list[Case]:
-    return [Case((round(float(rng.uniform(20, 2000)), 2), round(float(rng.uniform(1.5, 5)), 1)))
-            for _ in range(5)]
-
-
-def payback_months(cac: float, monthly_margin: float) -> float:
+def _payback_months(cac: float, monthly_margin: float) -> float:
     """Whole months until the monthly margin, earned at the start of each month, repays ``cac``."""
     return metrics.payback_period(cac, monthly_margin)
 
 
+#: exact multiples: the margins of a whole number of months repay the CAC exactly (CAC 90,
+#: margin 30: 3 months), where "whole months, plus one" is one month late
+EXACT_PAYBACK = [Case((90.0, 30.0)), Case((100.0, 25.0))]
+
+
 def _payback_cases(rng, data: CourseData) -> list[Case]:
-    cases = []
-    while len(cases) < 6:
+    cases = list(EXACT_PAYBACK)
+    margin, months = int(rng.integers(3, 40)), int(rng.integers(2, 13))
+    cases.append(Case((float(margin * months), float(margin))))  # integers: the division is exact
+    while len(cases) < 8:
         cac, margin = round(float(rng.uniform(8, 200)), 2), round(float(rng.uniform(2, 40)), 2)
         months = cac / margin
-        if abs(months - round(months)) > 1e-3:  # a whole number would hide the rounding mistakes
+        if abs(months - round(months)) > 1e-3:  # not a whole number: rounding down is caught
             cases.append(Case((cac, margin)))
     return cases
+
+
+# ---------------------------------------------------------------- 5.5 the most a customer may cost
+
+def _max_allowable_cac(clv: float, monthly_margin: float, target_ratio: float,
+                       max_payback_months: int) -> float:
+    """The largest CAC that reaches ``target_ratio`` and pays back within ``max_payback_months``.
+
+    With the margin at the start of each month and no churn, k months bring k x margin, so
+    payback within k months allows a CAC of at most k x margin; the ratio allows CLV / target.
+    """
+    return min(clv / target_ratio, max_payback_months * monthly_margin)
+
+
+def _allowable_cases(rng, data: CourseData) -> list[Case]:
+    """Cases where the ratio binds, where the payback binds, and one where both give 100 EUR."""
+    cases = [Case((300.0, 10.0, 3.0, 12)), Case((300.0, 10.0, 3.0, 6)),
+             Case((300.0, 12.5, 3.0, 8))]
+    for _ in range(3):
+        margin = round(float(rng.uniform(3, 40)), 2)
+        months = int(rng.choice([3, 6, 12, 18, 24]))
+        lifetime = float(rng.uniform(0.5, 3.0)) * months  # CLV / margin, in months
+        cases.append(Case((round(margin * lifetime, 2), margin,
+                           float(rng.choice([2.0, 3.0, 4.0])), months)))
+    return cases
+
+
+def _ratio_cap_only(clv, margin, target, months):
+    return clv / target
+
+
+def _payback_cap_only(clv, margin, target, months):
+    return months * margin
+
+
+def _looser_cap(clv, margin, target, months):
+    return max(clv / target, months * margin)
+
+
+def _margin_at_month_end(clv, margin, target, months):
+    return min(clv / target, (months - 1) * margin)
 
 
 EXERCISES = [
@@ -168,15 +212,21 @@ EXERCISES = [
                                N_("Customers who ordered in 2024 include many won in 2023. CAC "
                                   "counts new customers: those whose first purchase was in "
                                   "2024.")),
+                         Wrong(N_("active customers counted with refund rows"),
+                               _cac_2024_active_with_refunds,
+                               N_("Customers with any row in 2024, refunds included, are still "
+                                  "mostly customers won earlier, and a refund is not even a "
+                                  "purchase. CAC counts new customers: those whose first purchase "
+                                  "was in 2024.")),
                          Wrong(N_("spend of both years"), _cac_2024_all_spend,
-                               N_("Match the periods: keep only the spend of the months of 2024 "
-                                  "(marketing['month'].dt.year)."))]),
+                               N_("Match the periods: keep only the spend of the months of 2024, "
+                                  "the year whose new customers you count."))]),
     ]),
     Exercise("ch05-clv-cac-ratio", N_("CLV:CAC per channel"), [
         ValuePart("ratio_by_channel", 3, _ratio_by_channel,
-                  hint=N_("Profit CLV of a channel = its customers' total gross_margin / the "
-                          "number of its customers (in the shop table, grouped by "
-                          "acquisition_channel). Divide it by the channel's CAC."),
+                  hint=N_("A channel's profit CLV is its customers' total gross margin divided by "
+                          "the number of those customers, channel by channel in the shop table. "
+                          "Divide it by the channel's CAC."),
                   wrong=[Wrong(N_("revenue CLV instead of profit"), _ratio_revenue,
                                N_("CAC is paid out of profit, not revenue: use the gross_margin "
                                   "column, not amount.")),
@@ -187,32 +237,49 @@ EXERCISES = [
                                N_("Customers of different channels are worth different amounts: "
                                   "compute the CLV of each channel's own customers."))]),
     ]),
-    Exercise("ch05-max-cac", N_("The most it is worth paying for a customer"), [
-        FunctionPart("max_allowable_cac", 2, max_allowable_cac, _allowable_cases,
-                     hint=N_("CLV / CAC = target, so CAC = CLV / target."),
-                     wrong=[Wrong(N_("multiplies by the target"), lambda clv, target: clv * target,
-                                  N_("A higher target ratio must leave less to spend: divide the "
-                                     "CLV by the target.")),
-                            Wrong(N_("inverted ratio"), lambda clv, target: target / clv,
-                                  N_("The answer is an amount of money, CLV divided by the "
-                                     "target ratio, not the other way round."))]),
-    ]),
     Exercise("ch05-payback", N_("Payback in whole months"), [
-        FunctionPart("payback_months", 2, payback_months, _payback_cases,
-                     hint=N_("The answer is the smallest whole number of months n with "
-                             "n x monthly_margin >= cac: round cac / monthly_margin up "
-                             "(math.ceil)."),
+        FunctionPart("payback_months", 2, _payback_months, _payback_cases,
+                     hint=N_("The payback period is the smallest whole number of months whose "
+                             "margins add up to at least the CAC. When they add up to exactly "
+                             "the CAC, that month is the payback month."),
                      wrong=[Wrong(N_("rounds down"),
                                   lambda cac, margin: math.floor(cac / margin),
                                   N_("Rounding down stops one month early, before the margin has "
-                                     "repaid the whole CAC: round up.")),
+                                     "repaid the whole CAC: take the next whole month.")),
+                            Wrong(N_("whole months plus one"),
+                                  lambda cac, margin: int(cac / margin) + 1,
+                                  N_("Adding one month to the whole months is one month late when "
+                                     "the margin repays the CAC exactly: with a CAC of 90 EUR and "
+                                     "30 EUR a month, three months repay it, so payback is 3.")),
                             Wrong(N_("not a whole number of months"),
                                   lambda cac, margin: cac / margin,
-                                  N_("Margin arrives a month at a time: give the number of whole "
-                                     "months, rounded up.")),
+                                  N_("Margin arrives a month at a time: give a whole number of "
+                                     "months, the first in which the CAC is repaid.")),
                             Wrong(N_("margin divided by CAC"),
                                   lambda cac, margin: margin / cac,
-                                  N_("The number of months is the CAC divided by the monthly "
-                                     "margin."))]),
+                                  N_("The number of months grows with the CAC and shrinks with "
+                                     "the monthly margin: it is the CAC over the margin, not the "
+                                     "margin over the CAC."))]),
+    ]),
+    Exercise("ch05-max-cac", N_("The most it is worth paying for a customer"), [
+        FunctionPart("max_allowable_cac", 3, _max_allowable_cac, _allowable_cases,
+                     hint=N_("Each rule sets its own ceiling on the CAC: the ratio rule from the "
+                             "CLV and the target, the cash rule from the margin that arrives "
+                             "within the allowed months. A CAC that obeys both rules is below "
+                             "both ceilings."),
+                     wrong=[Wrong(N_("only the ratio rule"), _ratio_cap_only,
+                                  N_("That CAC reaches the target ratio, but it may take longer "
+                                     "than the allowed months to pay back. Check the cash rule "
+                                     "too.")),
+                            Wrong(N_("only the payback rule"), _payback_cap_only,
+                                  N_("That CAC pays back in time, but it may leave a CLV:CAC "
+                                     "ratio below the target. Check the ratio rule too.")),
+                            Wrong(N_("the looser of the two limits"), _looser_cap,
+                                  N_("The larger limit breaks the other rule. The CAC must obey "
+                                     "both, so the stricter limit decides.")),
+                            Wrong(N_("margin at the end of the month"), _margin_at_month_end,
+                                  N_("In this course the margin arrives at the start of each "
+                                     "month: within k months the customer brings k monthly "
+                                     "margins, not k - 1."))]),
     ]),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from clv_course.errors import InputError
 from clv_course.formatting import fmt
@@ -24,11 +25,13 @@ CAC_COLOUR = "#e67e22"
 RATIO_COLOUR = "#2e86c1"
 BELOW_COLOUR = "#c0392b"
 WAITING_COLOUR = "#aab7b8"
-#: the x-axis label of a payback curve, per time unit
-PERIOD_LABELS = {"day": N_("Days since acquisition"), "week": N_("Weeks since acquisition"),
-                 "month": N_("Months since acquisition"),
-                 "quarter": N_("Quarters since acquisition"),
-                 "year": N_("Years since acquisition")}
+#: the x-axis label of a payback curve, per time unit: bar n is the total after n periods'
+#: margins, each received at the start of its period (so bar 1 is at acquisition, not after it)
+PERIOD_LABELS = {"day": N_("Days of margin received (each at the start of its day)"),
+                 "week": N_("Weeks of margin received (each at the start of its week)"),
+                 "month": N_("Months of margin received (each at the start of its month)"),
+                 "quarter": N_("Quarters of margin received (each at the start of its quarter)"),
+                 "year": N_("Years of margin received (each at the start of its year)")}
 
 
 def _series(values: pd.Series, what: str) -> pd.Series:
@@ -55,7 +58,7 @@ def clv_and_cac(clv: pd.Series, cac: pd.Series, *, currency: str) -> Figure:
                       currency=currency)
     axes.legend(frameon=False)
     label(axes, _("What a customer is worth and what winning one costs"),
-          _("Acquisition channel"), _("Per new customer"))
+          _("Acquisition channel"), _("Per new customer ({currency})").format(currency=currency))
     money_axis(axes, currency)
     axes.margins(y=0.12)
     return figure
@@ -95,6 +98,8 @@ def payback_curve(cac: float, margin_per_period: float, *, retention: float = 1.
     The margin of period ``t`` (1, 2, ...) arrives at its start and counts only
     if the customer is still there, with probability ``retention ** (t - 1)``,
     as in :func:`clv_course.metrics.payback_period`; a period is one ``unit``.
+    Bar ``t`` is the total after ``t`` margins, so the x-axis counts periods of
+    margin received, not time since acquisition (the first margin comes at once).
     The first period whose bar reaches the CAC line is the payback period; with
     low retention the curve may flatten below the line and never pay back.
     """
@@ -117,6 +122,8 @@ def payback_curve(cac: float, margin_per_period: float, *, retention: float = 1.
                  label=_("CAC: {amount}").format(amount=fmt(cac, "money", currency=currency)))
     axes.legend(frameon=False, loc="upper left")
     label(axes, _("Cumulative expected margin of a new customer against its CAC"),
-          _(PERIOD_LABELS[unit]), _("Per customer"))
+          _(PERIOD_LABELS[unit]), _("Expected margin so far, per customer ({currency})")
+          .format(currency=currency))
     money_axis(axes, currency)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole periods only
     return figure

@@ -1,4 +1,8 @@
-"""Chapter 6's figures: how concentrated customer value is, and the value of each decile."""
+"""Chapter 6's figures: how concentrated customer value is, and the value of each decile.
+
+Both name what they measure on their axes: ``measure="profit"`` (gross margin,
+the chapter's default) or ``"revenue"``, in ``currency``.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,52 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from clv_course.errors import InputError
 from clv_course.formatting import fmt
-from clv_course.i18n import _
+from clv_course.i18n import N_, _
 from clv_course.plots import label, new_figure, percent_axis
 from clv_course.segments import concentration_curve, top_share, value_deciles
 
+#: title, x label and y label of each figure, per measure
+_CONCENTRATION_LABELS = {
+    "profit": (N_("How concentrated customer profit is"),
+               N_("Share of customers, most profitable first"),
+               N_("Share of total profit (gross margin in {currency})")),
+    "revenue": (N_("How concentrated customer revenue is"),
+                N_("Share of customers, highest revenue first"),
+                N_("Share of total revenue (in {currency})")),
+}
+_DECILE_LABELS = {
+    "profit": (N_("Share of total profit by decile"),
+               N_("Decile of customers by profit (10 = most profitable tenth)"),
+               N_("Share of total profit (gross margin in {currency})")),
+    "revenue": (N_("Share of total revenue by decile"),
+                N_("Decile of customers by revenue (10 = highest tenth)"),
+                N_("Share of total revenue (in {currency})")),
+}
 
-def concentration_plot(values, *, highlight: float = 0.2) -> Figure:
+
+def _labels(table: dict, measure: str, currency: str) -> tuple[str, str, str]:
+    if measure not in table:
+        raise InputError(_("The measure must be one of {choices}; got {value!r}.").format(
+            choices=", ".join(table), value=measure))
+    title, xlabel, ylabel = table[measure]
+    return _(title), _(xlabel), _(ylabel).format(currency=currency)
+
+
+def concentration_plot(values, *, highlight: float = 0.2, measure: str = "profit",
+                       currency: str = "EUR") -> Figure:
     """The concentration (Lorenz) curve, most valuable customers first, against the diagonal.
 
     The diagonal is what equal customers would give; the further the curve bows
     above it, the more the best customers matter. The point at ``highlight``
     reads "the top 20 % bring X %" off the chart.
     """
+    labels = _labels(_CONCENTRATION_LABELS, measure, currency)
     curve = concentration_curve(values)
     figure, axes = new_figure(6.0, 4.5)
     axes.plot(curve["customer_share"], curve["value_share"], color="#2e86c1", linewidth=2,
-              label=_("Customers, most valuable first"))
+              label=_("Concentration curve"))
     axes.plot([0, 1], [0, 1], color="grey", linestyle="--", label=_("Equality: all worth the same"))
     share = top_share(values, highlight)
     axes.plot([highlight, highlight, 0], [0, share, share], color="#c0392b", linestyle=":")
@@ -30,8 +63,7 @@ def concentration_plot(values, *, highlight: float = 0.2) -> Figure:
     axes.annotate(_("top {customers} bring {value}").format(
         customers=fmt(highlight, "percent", digits=0), value=fmt(share, "percent", digits=1)),
         (highlight, share), xytext=(12, -18), textcoords="offset points", color="#c0392b")
-    label(axes, _("How concentrated customer value is"), _("Share of customers"),
-          _("Share of total value"))
+    label(axes, *labels)
     percent_axis(axes, "x")
     percent_axis(axes, "y")
     axes.set_xlim(0, 1)
@@ -40,8 +72,9 @@ def concentration_plot(values, *, highlight: float = 0.2) -> Figure:
     return figure
 
 
-def decile_plot(values: pd.Series) -> Figure:
+def decile_plot(values: pd.Series, *, measure: str = "profit", currency: str = "EUR") -> Figure:
     """One bar per value decile: the share of total value each tenth of the customers brings."""
+    labels = _labels(_DECILE_LABELS, measure, currency)
     values = pd.Series(values)
     deciles = value_deciles(values)
     shares = values.groupby(deciles).sum() / values.sum()
@@ -50,8 +83,7 @@ def decile_plot(values: pd.Series) -> Figure:
     for bar, share in zip(bars, shares.to_numpy()):
         axes.annotate(fmt(share, "percent", digits=1), (bar.get_x() + bar.get_width() / 2,
                       max(float(share), 0.0)), ha="center", va="bottom")
-    label(axes, _("Share of total value by decile"), _("Decile (10 = most valuable tenth)"),
-          _("Share of total value"))
+    label(axes, *labels)
     percent_axis(axes, "y")
     axes.set_ylim(0, float(np.max(shares.to_numpy())) * 1.15)
     return figure

@@ -1,0 +1,303 @@
+"""Chapter 6: exercises that ask for a decision and accept every honest solution; prose that is
+true of the shop (a "new" segment without new customers, tiers that favour old customers, how
+few customers bring 80 %); no answer shown on a chart before its exercise."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import textwrap
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+import clv_course as clv
+from clv_course import segments
+from clv_course.checking import collect, judge
+from clv_course.exercises import CourseData, FunctionPart, ch06, chapter_exercises, get
+from clv_course.i18n import _
+from clv_course.plots.segments import concentration_plot, decile_plot
+from tests.test_ch00_start_here import CODE
+
+GRADING_SEED = 90210
+SEEDS = [None, GRADING_SEED]
+MASTER = "masters/06_segmentation.ipynb"
+
+
+def _tables(seed):
+    data = CourseData(seed)
+    shop = data.load("shop")
+    return {"shop": shop, "cdnow": data.load("cdnow"), "profit": segments.value_per_customer(shop)}
+
+
+@pytest.fixture(scope="module", params=SEEDS, ids=["public", "grading"])
+def run(request):
+    return request.param, _tables(request.param)
+
+
+@pytest.fixture(scope="module")
+def public():
+    tables = _tables(None)
+    shop = tables["shop"]
+    reference = shop["date"].max()
+    scores = segments.rfm_scores(segments.rfm_table(shop, reference_date=reference))
+    first = shop[~shop["is_refund"]].groupby("customer_id")["date"].min()
+    return {**tables, "scores": scores, "first": first, "tenure": (reference - first).dt.days,
+            "tiers": segments.clv_tiers(tables["profit"])}
+
+
+# ------------------------------------------------------ several right solutions, as learners write
+
+SOLUTIONS = {
+    "ch06-recency": {
+        "pandas": """
+            def recency_days(transactions, reference_date):
+                orders = transactions[~transactions["is_refund"]]
+                last_purchase = orders.groupby("customer_id")["date"].max()
+                return (pd.Timestamp(reference_date) - last_purchase).dt.days
+        """,
+        "the package": """
+            def recency_days(transactions, reference_date):
+                return segments.rfm_table(transactions, reference_date=reference_date)["recency"]
+        """,
+        "sorted, last row per customer": """
+            def recency_days(transactions, reference_date):
+                orders = transactions.loc[~transactions["is_refund"]].sort_values("date")
+                last = orders.drop_duplicates("customer_id", keep="last").set_index("customer_id")
+                days = (pd.Timestamp(reference_date) - last["date"]) / pd.Timedelta(days=1)
+                return np.floor(days).astype(int).sort_index()
+        """,
+    },
+    "ch06-top-share": {
+        "pandas, cumulative sum": """
+            customer_profit = shop.groupby("customer_id")["gross_margin"].sum().sort_values(ascending=False)
+            reached = customer_profit.cumsum() >= 0.8 * customer_profit.sum()
+            share_for_80 = ((~reached).sum() + 1) / len(customer_profit)
+        """,
+        "the package's concentration curve": """
+            curve = segments.concentration_curve(segments.value_per_customer(shop, "gross_margin"))
+            share_for_80 = curve.loc[curve["value_share"] >= 0.8, "customer_share"].iloc[0]
+        """,
+        "numpy searchsorted": """
+            x = np.sort(shop.groupby("customer_id")["gross_margin"].sum().to_numpy())[::-1]
+            needed = np.searchsorted(np.cumsum(x), 0.8 * x.sum()) + 1
+            share_for_80 = needed / x.size
+        """,
+    },
+    "ch06-deciles": {
+        "qcut on ranks": """
+            def value_deciles(values):
+                return pd.qcut(values.rank(method="first"), 10, labels=range(1, 11)).astype(int)
+        """,
+        "qcut codes plus one": """
+            def value_deciles(values):
+                return pd.qcut(values.rank(method="first"), 10, labels=False) + 1
+        """,
+        "the package": """
+            def value_deciles(values):
+                return segments.quantile_scores(values, 10)
+        """,
+    },
+    "ch06-gini": {
+        "trapezoids by hand": """
+            def gini(values):
+                x = np.sort(np.asarray(values, dtype=float))
+                shares = np.concatenate([[0.0], np.cumsum(x) / x.sum()])
+                return 1 - 2 * np.sum((shares[1:] + shares[:-1]) / 2) / len(x)
+        """,
+        "the package's Lorenz curve": """
+            def gini(values):
+                curve = segments.lorenz_curve(values)
+                x, y = curve["customer_share"].to_numpy(), curve["value_share"].to_numpy()
+                return 1 - 2 * float(np.sum(np.diff(x) * (y[1:] + y[:-1]) / 2))
+        """,
+        "mean absolute difference": """
+            def gini(values):
+                x = np.asarray(values, dtype=float)
+                return float(np.abs(x[:, None] - x[None, :]).sum() / (2 * x.size ** 2 * x.mean()))
+        """,
+    },
+}
+CASES = [(exercise_id, name) for exercise_id, named in SOLUTIONS.items() for name in named]
+
+
+def _namespace(tables, source):
+    namespace = {"clv": clv, "pd": pd, "np": np, "segments": segments,
+                 **{k: v.copy() for k, v in tables.items()}}
+    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the course's own test solutions
+    return namespace
+
+
+def _judged(exercise_id, namespace, seed):
+    exercise = get(exercise_id)
+    data = CourseData(seed)
+    collected = collect(exercise, namespace, grading_seed=seed, data=data)
+    return judge(exercise, collected, grading_seed=seed, data=data)
+
+
+def _part(exercise_id, answer, value, seed=None):
+    return next(p for p in _judged(exercise_id, {answer: value}, seed).parts if p.answer == answer)
+
+
+def _as_learners(function):
+    def learner(*args):
+        return function(*args)
+    return learner
+
+
+def test_every_chapter_6_exercise_has_at_least_two_solutions_here():
+    assert set(SOLUTIONS) == {exercise.id for exercise in ch06.EXERCISES}
+    assert all(len(named) >= 2 for named in SOLUTIONS.values())
+
+
+@pytest.mark.parametrize("exercise_id, name", CASES, ids=[f"{e}:{n}" for e, n in CASES])
+def test_each_solution_scores_full_points_publicly_and_on_a_grading_variant(run, exercise_id, name):
+    seed, tables = run
+    result = _judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
+    assert result.points == result.max_points, [p.message for p in result.parts]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_registered_mistake_written_by_a_learner_gets_its_own_hint(seed):
+    for exercise in chapter_exercises("ch06"):
+        for part in exercise.parts:
+            for wrong in part.wrong:
+                answer = _as_learners(wrong.answer) if isinstance(part, FunctionPart) \
+                    else wrong.answer(CourseData(seed))
+                outcome = _part(exercise.id, part.answer, answer, seed)
+                assert outcome.points == 0, wrong.mistake
+                assert _(wrong.hint) in outcome.message, (wrong.mistake, outcome.message)
+
+
+def test_the_old_question_answered_for_the_new_one_is_named():
+    """Retyping the top-20 % share (the saying's other half) is a registered mistake."""
+    value = segments.top_share(segments.value_per_customer(CourseData(None).load("shop")), 0.2)
+    outcome = _part("ch06-top-share", "share_for_80", value)
+    assert outcome.points == 0 and "turns it round" in outcome.message
+
+
+def test_retyping_the_closed_gini_formula_is_not_the_exercise(root):
+    """The closed formula is shown only after the Gini check, as what the trapezoids add up to."""
+    cells = _master(root).cells
+    ids = [cell.id for cell in cells]
+    formula = next(i for i, cell in enumerate(cells) if "\\sum_{i=1}^{n} i" in cell.source)
+    assert formula > ids.index("ch06-gini-check")
+
+
+def test_the_gini_cases_include_equal_customers_and_one_with_everything():
+    part = get("ch06-gini").parts[0]
+    for cases in (part.public_cases(CourseData(None)),
+                  part.grading_cases(GRADING_SEED, CourseData(GRADING_SEED))):
+        results = [case.call(part.reference) for case in cases]
+        assert results[0] == pytest.approx(0, abs=1e-12) and results[-1] == pytest.approx(0.75)
+
+
+def test_references_are_private_not_package_functions_a_learner_could_assign():
+    public = [getattr(module, name) for module in (clv.metrics, segments)
+              for name in getattr(module, "__all__", [])]
+    for exercise in chapter_exercises("ch06"):
+        for part in exercise.parts:
+            if isinstance(part, FunctionPart):
+                assert part.reference.__name__.startswith("_"), part.answer
+                assert not any(part.reference is member for member in public), part.answer
+    assert _part("ch06-gini", "gini", segments.gini).points == 0
+
+
+def test_hints_teach_the_idea_without_dictating_code():
+    for exercise in chapter_exercises("ch06"):
+        for part in exercise.parts:
+            for hint in [part.hint, *(wrong.hint for wrong in part.wrong)]:
+                assert not CODE.search(hint), (exercise.id, hint)
+                assert not any(word in hint for word in ("qcut", "np.", ".dt", "labels=")), hint
+
+
+# ------------------------------------------------------------------ what the prose says about the data
+
+def test_no_new_customer_is_new(public):
+    """ch06-tenure-reading: last customers won in 2024; every "new" one a year old or more,
+    some nearly three years."""
+    assert public["first"].dt.year.max() == 2024
+    new = public["tenure"][public["scores"]["segment"] == "new"]
+    assert len(new) > 100 and new.min() >= 365 and new.max() / 365.25 > 2.8
+
+
+def test_tiers_favour_the_older_customers(public):
+    years = public["first"].dt.year
+    shares = pd.crosstab(years, public["tiers"], normalize="index")
+    assert shares.loc[2023, "A"] > shares.loc[2024, "A"]
+    assert shares.loc[2023, "C"] < shares.loc[2024, "C"]
+    mean = public["profit"].groupby(years).mean()
+    assert mean[2023] > mean[2024]
+
+
+def test_a_perk_for_tier_a_is_far_too_dear_for_tier_c(public):
+    caps = public["profit"].groupby(public["tiers"]).mean() / 3
+    assert caps["A"] > 10 * caps["C"]
+
+
+def test_champions_and_lost_read_as_the_text_says(public):
+    segment = public["scores"]["segment"]
+    customers = segment.value_counts(normalize=True)
+    profit = public["profit"].groupby(segment).sum() / public["profit"].sum()
+    assert profit["champions"] > 1.5 * customers["champions"]
+    assert profit["lost"] < 0.5 * customers["lost"]
+
+
+def test_it_takes_about_twice_the_sayings_customers_to_bring_80_percent(public):
+    shop_share = ch06._customers_for(public["profit"])
+    assert 0.38 < shop_share < 0.42
+    assert segments.top_share(public["profit"], 0.2) < 0.7  # "well under 80 %"
+    cdnow = segments.value_per_customer(public["cdnow"], "amount")
+    assert ch06._customers_for(cdnow) < shop_share  # "more concentrated on both readings"
+    assert segments.top_share(cdnow, 0.2) > segments.top_share(public["profit"], 0.2)
+
+
+def test_no_customer_of_the_shop_has_negative_profit(public):
+    """So the running total only grows and "the first customer who reaches 80 %" is one."""
+    assert (public["profit"] >= 0).all()
+
+
+def test_the_figures_name_profit_and_euros(public):
+    for figure in (concentration_plot(public["profit"]), decile_plot(public["profit"])):
+        axes = figure.axes[0]
+        assert "profit" in axes.get_ylabel() and "EUR" in axes.get_ylabel()
+        assert "profit" in axes.get_xlabel() and "value" not in axes.get_ylabel()
+
+
+# ------------------------------------------------------------------------ the notebook's form
+
+def _master(root):
+    return nbformat.read(root / MASTER, as_version=4)
+
+
+def test_the_concentration_chart_comes_after_the_exercise_it_would_answer(root):
+    ids = [cell.id for cell in _master(root).cells]
+    assert ids.index("ch06-lorenz-plot") > ids.index("ch06-top-share-check")
+
+
+def test_the_chapter_teaches_tenure_tenure_bias_and_a_spend_cap(root):
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    assert "RFM cannot see tenure" in sources["ch06-tenure-intro"]
+    assert "grows with tenure" in sources["ch06-tier-tenure-intro"]
+    assert "Chapter 7" in sources["ch06-spend-intro"] and "tier_value / 3" in sources["ch06-spend"]
+
+
+def test_no_cell_shows_a_bare_tuple_and_code_cells_are_short(root):
+    for cell in _master(root).cells:
+        if cell.cell_type == "code":
+            last = ast.parse(cell.source).body[-1]
+            assert not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Tuple)), cell.id
+            assert len(cell.source.splitlines()) <= 12, cell.id
+
+
+def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
+    for before, cell in itertools.pairwise(_master(root).cells):
+        if cell.cell_type == "code" and before.cell_type == "code":
+            assert cell.id.endswith("-check") or cell.id == "ch06-scores-sizes", cell.id
+
+
+def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
+    last = _master(root).cells[-1]
+    assert last.source.startswith("## What you learned") and "Next: chapter 7" in last.source
