@@ -37,7 +37,8 @@ SEGMENTS: dict[str, tuple[str, str, str]] = {
                   N_("Reward: early access, perks; no discounts.")),
     "loyal": (N_("Loyal"), N_("R 3-5 and F 3-5: buy regularly"),
               N_("Upsell; ask for reviews and referrals.")),
-    "new": (N_("New"), N_("R 4-5 and F 1-2: first purchases were recent"),
+    "new": (N_("New"), N_("R 4-5 and F 1-2: bought lately, but rarely (RFM cannot see how long "
+                          "ago the first purchase was)"),
             N_("Onboard: welcome series, next-order offer.")),
     "at_risk": (N_("At risk"), N_("R 1-2 and F 3-5: used to buy often, not lately"),
                 N_("Win back now: reminder, a well-aimed offer.")),
