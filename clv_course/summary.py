@@ -81,7 +81,9 @@ def customer_summary(transactions: pd.DataFrame, *, calibration_end, unit: Unit,
 
     ``calibration_end`` and ``holdout_end`` are included in their periods.
     Refund rows (``is_refund``) are not purchases and are left out. The result
-    is indexed by ``customer_id`` in sorted order.
+    is indexed by ``customer_id`` in sorted order, and ``result.attrs["unit"]``
+    records ``unit``: models fitted on it remember it (``unit_``), and
+    :func:`clv_course.models.predicted_clv` refuses another unit.
     """
     for column in ("customer_id", "date"):
         if column not in transactions.columns:
@@ -136,4 +138,6 @@ def customer_summary(transactions: pd.DataFrame, *, calibration_end, unit: Unit,
             summary["frequency_holdout"] = hold_days
             summary["monetary_value_holdout"] = np.where(hold_days > 0, hold_spend / hold_days, 0.0)
         summary["duration_holdout"] = (hold_end - cal_end) / length
-    return summary[keep]
+    summary = summary[keep]
+    summary.attrs["unit"] = unit  # the models remember it, and refuse predictions in another
+    return summary

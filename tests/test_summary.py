@@ -235,3 +235,10 @@ def test_summary_invariants_hold_on_random_transactions(case):
     assert (no_repeat["recency"] == 0).all()
     assert (no_repeat["monetary_value"] == 0).all()
     assert np.isfinite(summary.to_numpy(dtype=float)).all()
+
+
+def test_the_summary_records_its_unit_for_the_models():
+    for unit in ("day", "week", "month"):
+        summary = customer_summary(HOLDOUT_EXAMPLE, calibration_end="2024-01-31",
+                                   holdout_end="2024-03-01", unit=unit)
+        assert summary.attrs["unit"] == unit

@@ -17,7 +17,11 @@ Two details make this fast and safe, and they live here once:
 
 from __future__ import annotations
 
+import contextvars
+import sys
+import warnings
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
@@ -28,9 +32,35 @@ from scipy.special import hyp2f1
 
 from clv_course.errors import InputError
 from clv_course.i18n import _
+from clv_course.units import check_unit
 
 ArrayLike = Any  # a number, list, numpy array or pandas Series
 Result = Any  # float for numbers in, numpy array for arrays in
+
+
+# ------------------------------------------------------------------------- warnings
+
+class CourseWarning(UserWarning):
+    """A result to read with care, explained in one sentence in the learner's language."""
+
+
+class FitWarning(CourseWarning):
+    """Estimates at the edge of what the fit allows, or on a flat likelihood: not to rely on."""
+
+
+class DiscountRateWarning(CourseWarning):
+    """A discount rate per period that would be implausible as a yearly cost of capital."""
+
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parents[1])
+
+
+def warn(message: str, category: type[CourseWarning] = CourseWarning) -> None:
+    """Warn with ``message``, pointing at the learner's line (the first caller outside clv_course)."""
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 # ------------------------------------------------------------------- checking the data
@@ -151,9 +181,16 @@ def hyp2f1_a1(b: ArrayLike, c: ArrayLike, z: ArrayLike) -> np.ndarray:
     return values
 
 
+#: the most terms :func:`_hyp2f1_a1_series` adds before it gives up (NaN). A fit lowers it
+#: (trial points far from the data would otherwise cost seconds each); predictions keep 1e8.
+SERIES_TERMS: contextvars.ContextVar[int] = contextvars.ContextVar("series_terms", default=10**8)
+
+
 def _hyp2f1_a1_series(b: float, c: float, z: float, chunk: int = 4096,
-                      max_terms: int = 10**8) -> float:
+                      max_terms: int | None = None) -> float:
     """The series of :func:`hyp2f1_a1` for one (b, c, z), ``chunk`` terms at a time."""
+    if max_terms is None:
+        max_terms = SERIES_TERMS.get()
     total, term = 0.0, 1.0
     for start in range(0, max_terms, chunk):
         j = np.arange(start, start + chunk)
@@ -167,8 +204,26 @@ def _hyp2f1_a1_series(b: float, c: float, z: float, chunk: int = 4096,
 
 # ---------------------------------------------------------------------------- the fit
 
+#: how far (a factor) a parameter may go from its scale: the box the optimiser searches
+BOX = 1e6
+#: the most likelihood evaluations of one fit, and the most series terms of one 2F1 in it
+MAX_EVALUATIONS = 3000
+FIT_SERIES_TERMS = 10**5
+#: a total log-likelihood that changes by less than this along a unit step in log-parameters
+#: (a factor e) is flat: the data cannot tell such parameter values apart
+FLAT_CURVATURE = 1e-2
+
+
+class Fit(tuple):
+    """``(params, log_likelihood)`` with ``boundary`` and ``flat``: names of badly-pinned params."""
+
+    boundary: list[str]
+    flat: list[str]
+
+
 def maximise_log_likelihood(total_log_likelihood: Callable[[np.ndarray], float],
-                            start: Mapping[str, float]) -> tuple[dict[str, float], float]:
+                            start: Mapping[str, float],
+                            scales: Mapping[str, float] | None = None) -> Fit:
     """The parameters with the largest total log-likelihood, and that log-likelihood.
 
     ``total_log_likelihood`` takes the positive parameters in the order of
@@ -182,45 +237,97 @@ def maximise_log_likelihood(total_log_likelihood: Callable[[np.ndarray], float],
     optimum, so Newton steps finish the job (:func:`_newton_polish`).
     Trial points far from the data can overflow; they count as impossible
     (+inf), so no warning reaches the learner.
+
+    Degenerate data (nobody buys again, nobody leaves) have no finite optimum:
+    the likelihood keeps rising as some parameter runs off to 0 or infinity.
+    So each parameter stays within a factor :data:`BOX` of its ``scales``
+    entry (1 for shape parameters; a typical time or spend for scale
+    parameters), the evaluations and the series of each 2F1 are bounded, and
+    the result says which parameters ended at the edge of that box
+    (``boundary``) or where the likelihood is flat (``flat``: its curvature in
+    log-parameters is below :data:`FLAT_CURVATURE`), for the model to report.
     """
     names = list(start)
-    first = np.log(np.array(list(start.values()), dtype=float))
-    with np.errstate(all="ignore"):
-        at_start = float(total_log_likelihood(np.exp(first)))
-    scale = abs(at_start) if np.isfinite(at_start) and at_start != 0 else 1.0
-
-    def negative_scaled(log_params: np.ndarray) -> float:
+    scale_of = np.log([float((scales or {}).get(name, 1.0)) for name in names])
+    half = np.log(BOX)
+    low, high = scale_of - half, scale_of + half
+    first = np.clip(np.log(np.array(list(start.values()), dtype=float)), low, high)
+    token = SERIES_TERMS.set(FIT_SERIES_TERMS)
+    try:
         with np.errstate(all="ignore"):
-            value = total_log_likelihood(np.exp(log_params))
-        return -value / scale if np.isfinite(value) else np.inf
+            at_start = float(total_log_likelihood(np.exp(first)))
+        scale = abs(at_start) if np.isfinite(at_start) and at_start != 0 else 1.0
 
-    # Tighter than scipy's defaults (gtol 1e-5 stops ~1e-3 short in the flat directions), so
-    # that the Newton steps start close; tighter still only costs evaluations.
-    result = minimize(negative_scaled, first, method="L-BFGS-B",
-                      options={"ftol": 1e-11, "gtol": 1e-7})
-    if not result.success or not np.isfinite(result.fun):
-        result = minimize(negative_scaled, result.x if np.isfinite(result.fun) else first,
-                          method="Nelder-Mead",
-                          options={"xatol": 1e-8, "fatol": 1e-12, "maxiter": 4000})
-    if not np.isfinite(result.fun) or not np.all(np.isfinite(np.exp(result.x))):
-        raise InputError(_("The model could not be fitted to these data (the likelihood has "
-                           "no finite maximum). Check that the data describe real customers."))
-    best = _newton_polish(negative_scaled, result.x, float(result.fun))
-    params = dict(zip(names, map(float, np.exp(best))))
-    return params, float(total_log_likelihood(np.exp(best)))
+        def negative_scaled(log_params: np.ndarray) -> float:
+            with np.errstate(all="ignore"):
+                value = total_log_likelihood(np.exp(log_params))
+            return -value / scale if np.isfinite(value) else np.inf
+
+        bounds = list(zip(low, high))
+        # Tighter than scipy's defaults (gtol 1e-5 stops ~1e-3 short in the flat directions), so
+        # that the Newton steps start close; tighter still only costs evaluations.
+        result = minimize(negative_scaled, first, method="L-BFGS-B", bounds=bounds,
+                          options={"ftol": 1e-11, "gtol": 1e-7, "maxfun": MAX_EVALUATIONS})
+        if not result.success or not np.isfinite(result.fun):
+            restart = result.x if np.isfinite(result.fun) else first
+            polished = minimize(negative_scaled, restart, method="Nelder-Mead", bounds=bounds,
+                                options={"xatol": 1e-8, "fatol": 1e-12,
+                                         "maxfev": MAX_EVALUATIONS})
+            if np.isfinite(polished.fun) and not polished.fun > result.fun:
+                result = polished
+        if not np.isfinite(result.fun) or not np.all(np.isfinite(np.exp(result.x))):
+            raise InputError(_("The model could not be fitted to these data (the likelihood has "
+                               "no finite maximum). Check that the data describe real customers."))
+        best, hessian = _newton_polish(negative_scaled, result.x, float(result.fun), low, high)
+        with np.errstate(all="ignore"):
+            log_likelihood = float(total_log_likelihood(np.exp(best)))
+    finally:
+        SERIES_TERMS.reset(token)
+    fit = Fit((dict(zip(names, map(float, np.exp(best)))), log_likelihood))
+    edge = 1e-3 * half
+    fit.boundary = [name for name, value, lo, hi in zip(names, best, low, high)
+                    if value < lo + edge or value > hi - edge]
+    fit.flat = _flat_directions(names, hessian, scale, exclude=fit.boundary)
+    return fit
+
+
+def _flat_directions(names: list[str], hessian: np.ndarray | None, scale: float,
+                     exclude: list[str]) -> list[str]:
+    """The parameters along which the total log-likelihood is (almost) flat at the optimum.
+
+    ``hessian`` is that of -LL / ``scale`` in log-parameters (None: not finite
+    there, nothing to say). An eigenvalue of the total below
+    :data:`FLAT_CURVATURE` (or a negative one: no peak) is a flat direction;
+    the parameters that move most along it are named.
+    """
+    if hessian is None:
+        return []
+    keep = [i for i, name in enumerate(names) if name not in exclude]
+    if not keep:
+        return []
+    values, vectors = np.linalg.eigh(hessian[np.ix_(keep, keep)] * scale)
+    flat: list[str] = []
+    for value, vector in zip(values, vectors.T):
+        if value < FLAT_CURVATURE:
+            flat += [names[keep[i]] for i in np.flatnonzero(np.abs(vector) > 0.3)
+                     if names[keep[i]] not in flat]
+    return [name for name in names if name in flat]
 
 
 def _newton_polish(f: Callable[[np.ndarray], float], x: np.ndarray, fx: float,
-                   h: float = 1e-3, steps: int = 8) -> np.ndarray:
+                   low: np.ndarray, high: np.ndarray, h: float = 1e-3,
+                   steps: int = 8) -> tuple[np.ndarray, np.ndarray | None]:
     """``x`` moved by Newton steps to where the gradient of ``f`` is 0, if that is nearby.
 
     The gradient comes from a 5-point stencil (error of order h^4, far below
     rounding at h = 1e-3), so the point reached is the optimum itself, to ~1e-9
     in log-parameters, whatever path the optimiser took to get near it. The
     Hessian only sets the speed, so it is computed once (chord method): each
-    further step costs just a gradient. A step that is large, not finite or
-    lowers the likelihood ends the polish: then there is no clear peak near ``x``
-    (e.g. a ridge running off to infinity) and ``x`` is kept.
+    further step costs just a gradient. A step that is large, not finite, leaves
+    the box ``low``..``high`` or lowers the likelihood ends the polish: then
+    there is no clear peak near ``x`` (e.g. a ridge running off to infinity)
+    and ``x`` is kept. Returns the point and the Hessian at the start (None if
+    some value of the stencil is not finite).
     """
     n = x.size
     unit = np.eye(n) * h
@@ -232,33 +339,58 @@ def _newton_polish(f: Callable[[np.ndarray], float], x: np.ndarray, fx: float,
 
     gradient, values = gradient_and_values(x)
     if not np.all(np.isfinite(values)):
-        return x
+        return x, None
     hessian = np.diag((values @ np.array([-1.0, 16.0, 16.0, -1.0]) - 30 * fx) / (12 * h * h))
     for i in range(n):  # f(x +- (h e_i + h e_j)) against the stencil's f(x +- h e_i): error h^2
         for j in range(i):
             hessian[i, j] = hessian[j, i] = (
                 f(x + unit[i] + unit[j]) + f(x - unit[i] - unit[j]) + 2 * fx
                 - values[i, 1] - values[i, 2] - values[j, 1] - values[j, 2]) / (2 * h * h)
+    if not np.all(np.isfinite(hessian)):
+        return x, None
+    start_hessian = hessian.copy()
     try:
         factor = cho_factor(hessian)  # positive definite: a peak, not a saddle or a ridge
-    except (np.linalg.LinAlgError, ValueError):  # ValueError: an infinite trial value
-        return x
+    except (np.linalg.LinAlgError, ValueError):
+        return x, start_hessian
     for _step in range(steps):
         delta = -cho_solve(factor, gradient)
         size = np.max(np.abs(delta))
         if not np.isfinite(size) or size > 1:
-            return x
+            return x, start_hessian
         trial = x + delta
+        if np.any(trial < low) or np.any(trial > high):
+            return x, start_hessian
         f_trial = f(trial)
         if not f_trial <= fx + 1e-13 * max(1.0, abs(fx)):  # more than rounding worse
-            return x
+            return x, start_hessian
         x, fx = trial, f_trial
         if size < 1e-8:
-            return x
+            return x, start_hessian
         gradient, values = gradient_and_values(x)
         if not np.all(np.isfinite(values)):
-            return x
-    return x
+            return x, start_hessian
+    return x, start_hessian
+
+
+def report_fit(model: str, fit: Fit, reason: str | None = None) -> None:
+    """One FitWarning for a fit the data do not pin down: ``reason`` if the model knows why."""
+    if not (fit.boundary or fit.flat or reason):
+        return
+    params = ", ".join(f"{name} = {value:.3g}" for name, value in fit[0].items())
+    if reason is not None:
+        message = reason
+    elif fit.boundary:
+        message = _("{model}: the estimates of {names} ran to the edge of what the fit allows "
+                    "({params}), so these data cannot pin them down; do not read them as facts "
+                    "about the customers, and fit on more customers or a longer calibration "
+                    "period.").format(model=model, names=", ".join(fit.boundary), params=params)
+    else:
+        message = _("{model}: the likelihood is almost flat in {names} ({params}), so these "
+                    "data cannot pin them down; do not read them as facts about the customers, "
+                    "and fit on more customers or a longer calibration period.").format(
+            model=model, names=", ".join(fit.flat), params=params)
+    warn(message, FitWarning)
 
 
 # ------------------------------------------------------------------- shared model logic
@@ -278,10 +410,17 @@ class Model:
     def __init__(self) -> None:
         self.params_: dict[str, float] | None = None
         self.log_likelihood_: float | None = None
+        #: the time unit of the data it was fitted on ("week", ...), None if not known
+        self.unit_: str | None = None
 
     @classmethod
-    def from_params(cls, **params: float) -> Self:
-        """A model with these parameters (no data needed; ``log_likelihood_`` stays None)."""
+    def from_params(cls, *, unit: str | None = None, **params: float) -> Self:
+        """A model with these parameters (no data needed; ``log_likelihood_`` stays None).
+
+        ``unit``, if given, is the time unit the parameters are in (e.g. ``"week"``
+        for the papers' CDNOW estimates): :func:`~clv_course.models.predicted_clv`
+        then refuses a different one.
+        """
         if set(params) != set(cls.PARAMETERS):
             raise InputError(_("{model} needs exactly the parameters {expected}; got {got}.")
                              .format(model=cls.__name__, expected=", ".join(cls.PARAMETERS),
@@ -293,7 +432,22 @@ class Model:
                                  .format(name=name, value=value))
         model = cls()
         model.params_ = {name: float(params[name]) for name in cls.PARAMETERS}
+        model.unit_ = None if unit is None else check_unit(unit)
         return model
+
+    def _remember_unit(self, unit: str | None, summary: pd.DataFrame | None = None) -> None:
+        """Keep the data's time unit: ``unit=`` if given, else the summary's (see customer_summary).
+
+        A ``unit=`` that contradicts the summary's own is refused.
+        """
+        recorded = None if summary is None else getattr(summary, "attrs", {}).get("unit")
+        if unit is not None:
+            check_unit(unit)
+            if recorded is not None and recorded != unit:
+                raise InputError(_("The summary was built with unit={recorded!r}, but unit={unit!r} "
+                                   "was passed; its recency and T are in {recorded!r} periods.")
+                                 .format(recorded=recorded, unit=unit))
+        self.unit_ = unit if unit is not None else recorded
 
     def _fitted(self) -> tuple[float, ...]:
         """The parameters in the papers' order, or a clear error before ``fit``."""
@@ -316,25 +470,62 @@ class PurchaseModel(Model):
     log-likelihood as a numpy function, and the methods that predict.
     """
 
+    #: the parameters measured in time units (they scale with the unit of recency and T)
+    TIME_SCALES: tuple[str, ...] = ()
+
     @staticmethod
     def _log_likelihood(params: tuple[float, ...], x: np.ndarray, t_x: np.ndarray,
                         T: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def fit(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> Self:
-        """Estimate the parameters by maximum likelihood; returns the fitted model."""
+    def fit(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *,
+            unit: str | None = None) -> Self:
+        """Estimate the parameters by maximum likelihood; returns the fitted model.
+
+        ``unit`` is the time unit of recency and T (e.g. ``"week"``); the model
+        remembers it as ``unit_``, so that predictions in another unit are refused.
+        Data that cannot pin the parameters down (nobody bought again; every last
+        purchase at the end of calibration) give a :class:`FitWarning`.
+        """
         x, t_x, big_t = customer_arrays(frequency, recency, T)
         if x.size == 0:
             raise InputError(_("There are no customers to fit the model to."))
+        self._remember_unit(unit)
         rows, counts = distinct_rows(x.ravel(), t_x.ravel(), big_t.ravel())
-        self.params_, self.log_likelihood_ = maximise_log_likelihood(
+        time_scale = float(np.mean(big_t)) if np.mean(big_t) > 0 else 1.0
+        fit = maximise_log_likelihood(
             lambda params: counts @ self._log_likelihood(tuple(params), *rows),
-            dict.fromkeys(self.PARAMETERS, 1.0))
+            dict.fromkeys(self.PARAMETERS, 1.0),
+            scales={name: time_scale for name in self.TIME_SCALES})
+        self.params_, self.log_likelihood_ = fit
+        report_fit(type(self).__name__, fit, self._degenerate_reason(x, t_x, big_t, fit))
         return self
 
-    def fit_summary(self, summary: pd.DataFrame) -> Self:
-        """``fit`` on the ``frequency``, ``recency`` and ``T`` columns of a customer summary."""
-        return self.fit(*summary_columns(summary, "frequency", "recency", "T"))
+    def _degenerate_reason(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
+                           fit: Fit) -> str | None:
+        """Why these data cannot pin the parameters down, in one sentence; None if they can."""
+        params = ", ".join(f"{name} = {value:.3g}" for name, value in fit[0].items())
+        model = type(self).__name__
+        if not (x > 0).any():
+            return _("{model}: no customer made a repeat purchase, so these data cannot tell how "
+                     "often customers buy or when they leave; the fitted parameters ({params}) "
+                     "are not estimates to rely on.").format(model=model, params=params)
+        if np.all(t_x == T):
+            return _("{model}: every customer's last purchase falls at the end of calibration "
+                     "(recency = T), so these data show nobody leaving; the fitted parameters "
+                     "({params}) are not estimates to rely on.").format(model=model,
+                                                                       params=params)
+        return None
+
+    def fit_summary(self, summary: pd.DataFrame, *, unit: str | None = None) -> Self:
+        """``fit`` on the ``frequency``, ``recency`` and ``T`` columns of a customer summary.
+
+        The model remembers the summary's time unit (``summary.attrs["unit"]``,
+        set by :func:`clv_course.summary.customer_summary`) unless ``unit`` is given.
+        """
+        columns = summary_columns(summary, "frequency", "recency", "T")
+        self._remember_unit(unit, summary)
+        return self.fit(*columns, unit=self.unit_)
 
     def log_likelihood(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> Result:
         """Each customer's log-likelihood under the fitted parameters (they sum to the total)."""

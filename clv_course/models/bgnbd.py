@@ -19,10 +19,10 @@ parameters would do, times the probability that she is alive.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import betaln, expit, gammaln, hyp2f1
+from scipy.special import betainc, betaln, expit, gammaln, hyp2f1
 
 from clv_course.models._fitting import (ArrayLike, PurchaseModel, Result, check_times,
-                                        customer_arrays, output)
+                                        customer_arrays, output, purchase_counts)
 
 
 def _expected_count(r, alpha, a, b, t):
@@ -42,14 +42,29 @@ def _expected_count(r, alpha, a, b, t):
 
     At a = 1 the fraction is 0 / 0 with a finite limit; there we average the
     values at a = 1 +- 1e-4 (error of order 1e-8).
+
+    At a + b = 1 (c = 0) the 2F1 has a pole that the factor c cancels: since
+    (c)_k = c (k - 1)! + O(c^2), c * 2F1(c - r, a - 1; c; z) tends to
+    -r (a - 1) z 2F1(1 - r, a; 2; z), so the limit is
+
+        E[X(t)] = r z (alpha / (alpha + t))^(a - 1) 2F1(1 - r, a; 2; z),
+
+    used for |c| < 1e-9 (elsewhere the formula above is accurate).
     """
     if abs(a - 1) < 1e-6:
         return (_expected_count(r, alpha, 1 - 1e-4, b, t)
                 + _expected_count(r, alpha, 1 + 1e-4, b, t)) / 2
     c = a + b - 1
     z = t / (alpha + t)
-    bracket = 1 - (alpha / (alpha + t)) ** (a - 1) * hyp2f1(c - r, a - 1, c, z)
-    return c / (a - 1) * bracket
+    with np.errstate(all="ignore"):
+        if np.all(np.abs(c) < 1e-9):
+            return r * z * (alpha / (alpha + t)) ** (a - 1) * hyp2f1(1 - r, a, 2, z)
+        bracket = 1 - (alpha / (alpha + t)) ** (a - 1) * hyp2f1(c - r, a - 1, c, z)
+        value = c / (a - 1) * bracket
+        if np.any(np.abs(c) < 1e-9):  # arrays of customers: some have c = 0
+            limit = r * z * (alpha / (alpha + t)) ** (a - 1) * hyp2f1(1 - r, a, 2, z)
+            value = np.where(np.abs(c) < 1e-9, limit, value)
+    return value
 
 
 class BGNBD(PurchaseModel):
@@ -61,6 +76,7 @@ class BGNBD(PurchaseModel):
     """
 
     PARAMETERS = ("r", "alpha", "a", "b")
+    TIME_SCALES = ("alpha",)
 
     @staticmethod
     def _log_likelihood(params, x, t_x, T):
@@ -119,3 +135,34 @@ class BGNBD(PurchaseModel):
         x, t_x, T = customer_arrays(frequency, recency, T)
         alive = np.asarray(self.probability_alive(x, t_x, T))
         return output(alive * _expected_count(r + x, alpha + T, a, b + x, times))
+
+    def probability_of_purchases(self, t: ArrayLike, x: ArrayLike) -> Result:
+        """P(X(t) = x): the probability that a new customer makes x purchases in her first t
+        periods, eq. (8) of Fader, Hardie & Lee (2005), "Counting Your Customers the Easy Way":
+
+            P(X(t) = x) = B(a, b + x) / B(a, b)
+                          * Gamma(r + x) / (Gamma(r) x!) (alpha / (alpha + t))^r (t / (alpha + t))^x
+                        + [x > 0] B(a + 1, b + x - 1) / B(a, b)
+                          * [1 - (alpha / (alpha + t))^r
+                                 * sum_{j=0..x-1} Gamma(r + j) / (Gamma(r) j!) (t / (alpha + t))^j]
+
+        The first term: still alive at t, with x purchases (a negative binomial
+        count); the second: dropped out after the x-th purchase. The bracket is
+        the chance of at least x purchases in the NBD, the regularised incomplete
+        beta function I_z(x, r) with z = t / (alpha + t), computed as such (no
+        cancellation). ``t`` and ``x`` broadcast against each other.
+        """
+        r, alpha, a, b = self._fitted()
+        times = check_times(t)
+        counts = purchase_counts(x, "x")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_p = np.log(alpha) - np.log(alpha + times)  # log(alpha / (alpha + t))
+            log_q = np.log(times) - np.log(alpha + times)  # log(t / (alpha + t)), -inf at t = 0
+            log_nbd = (gammaln(r + counts) - gammaln(r) - gammaln(counts + 1) + r * log_p
+                       + np.where(counts > 0, counts * log_q, 0.0))
+            alive = np.exp(betaln(a, b + counts) - betaln(a, b) + log_nbd)
+            b_after = np.where(counts > 0, b + counts - 1, 1.0)
+            at_least_x = betainc(np.maximum(counts, 1.0), r, times / (alpha + times))
+            dropped = np.where(counts > 0, np.exp(betaln(a + 1, b_after) - betaln(a, b))
+                               * at_least_x, 0.0)
+        return output(alive + dropped)

@@ -15,9 +15,38 @@ import pandas as pd
 
 from clv_course.errors import InputError
 from clv_course.i18n import _
-from clv_course.models._fitting import PurchaseModel, as_values, customer_arrays, summary_columns
+from clv_course.formatting import fmt
+from clv_course.models._fitting import (DiscountRateWarning, PurchaseModel, as_values,
+                                        customer_arrays, summary_columns, warn)
 from clv_course.models.gammagamma import GammaGamma
-from clv_course.units import Unit, check_unit
+from clv_course.units import DAYS_PER_UNIT, Unit, check_unit, days_per
+
+
+#: a yearly rate above this (money more than doubling each year) is not a cost of capital
+PLAUSIBLE_YEARLY_RATE = 1.0
+
+
+def yearly_rate(rate: float, unit: str) -> float:
+    """The yearly rate that ``rate`` per ``unit`` compounds to: (1 + rate)^(periods a year) - 1."""
+    periods = DAYS_PER_UNIT["year"] / days_per(unit)
+    with np.errstate(over="ignore"):
+        return float(np.expm1(periods * np.log1p(rate)))
+
+
+def check_discount_rate(rate: float, unit: str) -> None:
+    """Warn (:class:`DiscountRateWarning`) when ``rate`` per ``unit`` is implausible as a
+    yearly cost of capital, saying the yearly rate it means and how to convert."""
+    yearly = yearly_rate(rate, unit)
+    if yearly <= PLAUSIBLE_YEARLY_RATE:
+        return
+    periods = DAYS_PER_UNIT["year"] / days_per(unit)
+    warn(_("A discount rate of {rate} per {unit!r} period compounds to {yearly} a year; if you "
+           "meant a yearly rate y, the rate per {unit!r} period is (1 + y) ** (1 / {periods}) - 1 "
+           "(0.10 a year is {example} per {unit!r} period).").format(
+        rate=fmt(rate, "number", digits=4), unit=unit, yearly=fmt(yearly, "percent", digits=0),
+        periods=fmt(periods, "number", digits=2 if periods != round(periods) else 0),
+        example=fmt(np.expm1(np.log1p(0.10) / periods), "number", digits=5)),
+        DiscountRateWarning)
 
 
 def predicted_clv(purchase_model: PurchaseModel, spend_model: GammaGamma, summary: pd.DataFrame, *,
@@ -40,6 +69,13 @@ def predicted_clv(purchase_model: PurchaseModel, spend_model: GammaGamma, summar
     that unit and ``discount_rate`` is per that unit. A yearly rate of 10 % is
     ``1.10 ** (1 / 52) - 1`` (about 0.0018) per week, not 0.10 / 52 exactly.
 
+    The unit is checked, not trusted: a ``unit`` other than the one the
+    purchase model was fitted in (``purchase_model.unit_``) or the summary was
+    built in (``summary.attrs["unit"]``) is refused, since the horizon, the
+    rate and the model's rates would then count different periods. A rate
+    that means more than 100 % a year (0.10 per week is about 14,000 %) gives a
+    :class:`~clv_course.models.DiscountRateWarning` saying what yearly rate it is.
+
     Returns a Series named ``clv``, one value per row of ``summary``, in money.
     """
     check_unit(unit)
@@ -47,6 +83,17 @@ def predicted_clv(purchase_model: PurchaseModel, spend_model: GammaGamma, summar
         raise InputError(_("purchase_model must be a BGNBD or ParetoNBD model."))
     if not isinstance(spend_model, GammaGamma):
         raise InputError(_("spend_model must be a GammaGamma model."))
+    model_unit = getattr(purchase_model, "unit_", None)
+    if model_unit is not None and model_unit != unit:
+        raise InputError(_("The purchase model was fitted on data in unit={fitted!r}, but "
+                           "unit={unit!r} was passed: its rates are per {fitted!r}, so pass "
+                           "unit={fitted!r}, with the horizon and the discount rate per "
+                           "{fitted!r} too.").format(fitted=model_unit, unit=unit))
+    summary_unit = getattr(summary, "attrs", {}).get("unit")
+    if summary_unit is not None and summary_unit != unit:
+        raise InputError(_("The summary was built with unit={recorded!r}, but unit={unit!r} "
+                           "was passed; its recency and T are in {recorded!r} periods.")
+                         .format(recorded=summary_unit, unit=unit))
     if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
         raise InputError(_("The horizon must be a whole number of periods, 1 or more; got "
                            "{value}.").format(value=horizon))
@@ -58,6 +105,7 @@ def predicted_clv(purchase_model: PurchaseModel, spend_model: GammaGamma, summar
     if d < 0:
         raise InputError(_("The discount rate must be 0 or more (0.1 for 10 % per period); got "
                            "{value}.").format(value=discount_rate))
+    check_discount_rate(d, unit)
 
     frequency, recency, T, monetary = summary_columns(summary, "frequency", "recency", "T",
                                                       "monetary_value")

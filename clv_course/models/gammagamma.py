@@ -26,7 +26,7 @@ from clv_course.errors import InputError
 from clv_course.i18n import _
 from clv_course.models._fitting import (ArrayLike, Model, Result, as_values,
                                         maximise_log_likelihood, output, purchase_counts,
-                                        same_shapes, summary_columns)
+                                        report_fit, same_shapes, summary_columns)
 
 
 def _spend_arrays(frequency: ArrayLike, monetary_value: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -66,22 +66,39 @@ class GammaGamma(Model):
         return (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(gamma)
                 + px * np.log(x) + (px - 1) * np.log(m) - (px + q) * np.log(gamma + x * m))
 
-    def fit(self, frequency: ArrayLike, monetary_value: ArrayLike) -> Self:
-        """Estimate p, q, gamma by maximum likelihood from the repeat buyers (x > 0) only."""
+    def fit(self, frequency: ArrayLike, monetary_value: ArrayLike, *,
+            unit: str | None = None) -> Self:
+        """Estimate p, q, gamma by maximum likelihood from the repeat buyers (x > 0) only.
+
+        Spend per purchase has no time unit; ``unit``, if given, is kept as
+        ``unit_`` only to say which summary the model came from. Too few repeat
+        buyers to pin the parameters down (one, say) give a :class:`FitWarning`.
+        """
         x, m = _spend_arrays(frequency, monetary_value)
         repeat = x > 0
         if not repeat.any():
             raise InputError(_("The Gamma-Gamma model needs repeat buyers (frequency > 0); "
                                "there are none."))
+        self._remember_unit(unit)
         x, m = x[repeat], m[repeat]
-        self.params_, self.log_likelihood_ = maximise_log_likelihood(
+        fit = maximise_log_likelihood(
             lambda params: self._log_likelihood(tuple(params), x, m).sum(),
-            dict.fromkeys(self.PARAMETERS, 1.0))
+            dict.fromkeys(self.PARAMETERS, 1.0), scales={"gamma": float(np.mean(m))})
+        self.params_, self.log_likelihood_ = fit
+        reason = None
+        if x.size == 1:
+            reason = _("GammaGamma: only one customer made repeat purchases, so these data "
+                       "cannot tell how spend varies between customers; the fitted parameters "
+                       "({params}) are not estimates to rely on.").format(
+                params=", ".join(f"{k} = {v:.3g}" for k, v in self.params_.items()))
+        report_fit(type(self).__name__, fit, reason)
         return self
 
-    def fit_summary(self, summary: pd.DataFrame) -> Self:
+    def fit_summary(self, summary: pd.DataFrame, *, unit: str | None = None) -> Self:
         """``fit`` on the ``frequency`` and ``monetary_value`` columns of a customer summary."""
-        return self.fit(*summary_columns(summary, "frequency", "monetary_value"))
+        columns = summary_columns(summary, "frequency", "monetary_value")
+        self._remember_unit(unit, summary)
+        return self.fit(*columns, unit=self.unit_)
 
     def log_likelihood(self, frequency: ArrayLike, monetary_value: ArrayLike) -> Result:
         """Each customer's log f(m_x); 0 for customers without repeat purchases (no spend data)."""

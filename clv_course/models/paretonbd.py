@@ -16,10 +16,13 @@ rates to gamma(r + x, alpha + T) and gamma(s, beta + T) if she is still alive.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit, gammaln
+from scipy.special import betaln, expit, gammaln, hyp2f1, hyperu
 
-from clv_course.models._fitting import (ArrayLike, PurchaseModel, Result, check_times,
-                                        customer_arrays, hyp2f1_a1, output)
+from clv_course.errors import InputError
+from clv_course.i18n import _
+from clv_course.models._fitting import (ArrayLike, PurchaseModel, Result, as_values,
+                                        check_times, customer_arrays, hyp2f1_a1, output,
+                                        purchase_counts)
 
 
 def _log_hypergeometric_part(r, alpha, s, beta, x, time):
@@ -89,6 +92,7 @@ class ParetoNBD(PurchaseModel):
     """
 
     PARAMETERS = ("r", "alpha", "s", "beta")
+    TIME_SCALES = ("alpha", "beta")
 
     @staticmethod
     def _log_likelihood(params, x, t_x, T):
@@ -145,3 +149,88 @@ class ParetoNBD(PurchaseModel):
         x, t_x, T = customer_arrays(frequency, recency, T)
         alive = expit(-self._log_odds_dead(x, t_x, T))
         return output(alive * _expected_count(r + x, alpha + T, s, beta + T, times))
+
+    def probability_of_purchases(self, t: ArrayLike, x: ArrayLike) -> Result:
+        """P(X(t) = x): the probability that a new customer makes x purchases in her first t
+        periods, from Fader, Hardie & Lee (2005), "A Note on Deriving the Pareto/NBD Model and
+        Related Expressions" (eq. 17):
+
+            P(X(t) = x) = Gamma(r + x) / (Gamma(r) x!) (alpha / (alpha + t))^r (t / (alpha + t))^x
+                          * (beta / (beta + t))^s
+                        + alpha^r beta^s B(r + x, s + 1) / B(r, s)
+                          * [B_1 - sum_{j=0..x} Gamma(r + s + j) / (Gamma(r + s) j!) t^j B_2(j)]
+
+        with, for alpha >= beta,
+        B_1 = 2F1(r + s, s + 1; r + s + x + 1; (alpha - beta) / alpha) / alpha^(r + s) and
+        B_2(j) = 2F1(r + s + j, s + 1; r + s + x + 1; (alpha - beta) / (alpha + t))
+                 / (alpha + t)^(r + s + j),
+        and for alpha < beta the same with s + 1 -> r + x and alpha -> beta in the
+        2F1's second argument, argument z and power. The first term: alive at t
+        with x purchases; the second: left at some time tau < t after x purchases,
+        i.e. the integral over tau of NBD(x; tau) s / beta (beta / (beta + tau))^(s + 1).
+        Accurate for the moderate x and t of a histogram (the bracket is a
+        difference). ``t`` and ``x`` broadcast against each other.
+        """
+        r, alpha, s, beta = self._fitted()
+        times, counts = np.broadcast_arrays(check_times(t), purchase_counts(x, "x"))
+        result = np.empty(times.shape, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for index in np.ndindex(times.shape):
+                result[index] = self._probability_one(float(times[index]), int(counts[index]))
+        return output(np.clip(result, 0.0, 1.0))
+
+    def _probability_one(self, t: float, x: int) -> float:
+        """:meth:`probability_of_purchases` for one t and one x."""
+        r, alpha, s, beta = self._fitted()
+        if t == 0:
+            return float(x == 0)
+        alive = np.exp(gammaln(r + x) - gammaln(r) - gammaln(x + 1) + r * np.log(alpha / (alpha + t))
+                       + x * np.log(t / (alpha + t)) + s * np.log(beta / (beta + t)))
+        if alpha >= beta:
+            big, second = alpha, s + 1
+        else:
+            big, second = beta, r + x
+        small = beta if alpha >= beta else alpha
+        c = r + s + x + 1
+        first = hyp2f1(r + s, second, c, (big - small) / big) / big ** (r + s)
+        j = np.arange(x + 1)
+        log_terms = (gammaln(r + s + j) - gammaln(r + s) - gammaln(j + 1) + j * np.log(t)
+                     - (r + s + j) * np.log(big + t))
+        later = np.sum(np.exp(log_terms) * hyp2f1(r + s + j, second, c, (big - small) / (big + t)))
+        left = np.exp(r * np.log(alpha) + s * np.log(beta) + betaln(r + x, s + 1)
+                      - betaln(r, s)) * (first - later)
+        return float(alive + left)
+
+    def discounted_expected_transactions(self, delta: float, frequency: ArrayLike,
+                                         recency: ArrayLike, T: ArrayLike) -> Result:
+        """DET: each customer's future purchases over an infinite horizon, discounted continuously
+        at rate ``delta`` per period, from Fader, Hardie & Lee (2005), "RFM and CLV: Using
+        Iso-Value Curves for Customer Base Analysis", Journal of Marketing Research (eq. 2):
+
+            DET(delta | r, alpha, s, beta, x, t_x, T)
+                = alpha^r beta^s delta^(s - 1) Gamma(r + x + 1) Psi(s, s; delta (beta + T))
+                  / (Gamma(r) (alpha + T)^(r + x + 1) L(r, alpha, s, beta | x, t_x, T))
+
+        where Psi is the confluent hypergeometric function of the second kind
+        (Tricomi's U) and L the likelihood. Equivalently, what we compute:
+
+            DET = P(alive) * (r + x) / (alpha + T) * (beta + T) * U(1, 2 - s; delta (beta + T)),
+
+        the expected rate of an alive customer times E[1 / (mu + delta)] for her
+        dropout rate mu ~ gamma(s, beta + T), using Kummer's
+        (delta B)^s U(s, s; delta B) = delta B U(1, 2 - s; delta B). A yearly
+        rate R is delta = log(1 + R) / (periods a year); e.g. 15 % a year is
+        delta = 0.0027 per week. Multiply by the expected margin per purchase
+        for the customer's residual value.
+        """
+        r, alpha, s, beta = self._fitted()
+        rate = float(as_values(delta, "delta"))
+        if not rate > 0:
+            raise InputError(_("delta, the continuous discount rate per period, must be more "
+                               "than 0 (0.0027 per week for 15 % a year); got {value}.")
+                             .format(value=delta))
+        x, t_x, T = customer_arrays(frequency, recency, T)
+        alive = expit(-self._log_odds_dead(x, t_x, T))
+        with np.errstate(all="ignore"):
+            inverse_mean = (beta + T) * hyperu(1.0, 2.0 - s, rate * (beta + T))
+        return output(alive * (r + x) / (alpha + T) * inverse_mean)

@@ -25,7 +25,7 @@ from scipy.special import betaln
 from clv_course.errors import InputError
 from clv_course.i18n import _
 from clv_course.models._fitting import (ArrayLike, Model, Result, as_values, hyp2f1_a1,
-                                        maximise_log_likelihood, output)
+                                        maximise_log_likelihood, output, report_fit)
 
 
 def _periods(t: ArrayLike, first: int) -> np.ndarray:
@@ -96,10 +96,12 @@ class ShiftedBetaGeometric(Model):
         if counts[-1] == start:
             raise InputError(_("No customer left in these periods, so there is no churn to "
                                "model."))
-        self.params_, self.log_likelihood_ = maximise_log_likelihood(
+        fit = maximise_log_likelihood(
             lambda params: self._log_likelihood(tuple(params), float(start), counts),
             dict.fromkeys(self.PARAMETERS, 1.0))
+        self.params_, self.log_likelihood_ = fit
         self.initial_ = float(start)
+        report_fit(type(self).__name__, fit)
         return self
 
     def churn_probability(self, t: ArrayLike) -> Result:
@@ -157,7 +159,13 @@ class ShiftedBetaGeometric(Model):
 
         The hypergeometric series is exactly that sum (term j is S(n + j) / S(n)
         times 1 / (1 + d)^j). With d = 0 it is the undiscounted expected residual
-        lifetime, infinite when alpha <= 1.
+        lifetime, infinite when alpha <= 1 and otherwise, by Gauss's sum
+        2F1(1, B; C; 1) = (C - 1) / (C - 1 - B), the closed form
+
+            DERL(d = 0) = (beta + n - 1) / (alpha - 1)
+
+        (the mean of the beta-geometric residual lifetime), used there: the series
+        converges too slowly at z = 1 to be added up.
         """
         alpha, beta = self._fitted()
         d = float(as_values(discount_rate, "discount_rate"))
@@ -165,7 +173,8 @@ class ShiftedBetaGeometric(Model):
             raise InputError(_("The discount rate must be 0 or more (0.1 for 10 % per period); got "
                                "{value}.").format(value=discount_rate))
         n = float(_periods(renewals, 0)) + 1
-        if d == 0 and alpha <= 1:
-            return float("inf")
+        if d == 0:
+            # 2F1(1, B; C; 1) = (C - 1) / (C - 1 - B) (Gauss), so DERL = (beta + n - 1) / (alpha - 1)
+            return float("inf") if alpha <= 1 else float((beta + n - 1) / (alpha - 1))
         return float((beta + n - 1) / (alpha + beta + n - 1)
                      * hyp2f1_a1(beta + n, alpha + beta + n, 1 / (1 + d)))
