@@ -33,7 +33,7 @@ ESTIMATE_NAMES: dict[str, str] = {
     "one_buyer_per_order": N_("Every order a new buyer"),
     "summed_period_buyers": N_("Buyers summed over periods"),
     "average_period_buyers": N_("Average buyers per period x periods"),
-    "linked": N_("Linked data (the truth)"),
+    "linked": N_("Linked orders (measured so far)"),
 }
 
 
@@ -159,7 +159,7 @@ def clv_from_aggregates(revenue: float, orders: float, buyers: float, margin: fl
 
 
 def linked_clv(transactions: pd.DataFrame, *, channel: str) -> float:
-    """Historic profit per customer in one channel, from linked orders: the truth to compare with.
+    """Historic profit per customer in one channel, from linked orders: the benchmark.
 
     Gross margin (net of refunds) in the channel over the whole window / the
     distinct customers who ordered there.
@@ -177,8 +177,8 @@ def aggregate_estimates(transactions: pd.DataFrame, *, channel: str, unit: Unit 
     the window (a buyer active in two periods counted twice: too many buyers),
     or the average period's totals times the number of periods (a buyer active
     in only one period counted in every period's value: too few buyers).
-    ``linked`` is the truth from :func:`linked_clv`. Index: the keys of
-    :data:`ESTIMATE_NAMES`.
+    ``linked`` is the value measured from linked orders, :func:`linked_clv`
+    (profit so far, not a lifetime). Index: the keys of :data:`ESTIMATE_NAMES`.
     """
     report = aggregate_report(transactions, channel=channel, unit=unit)
     revenue, orders = report["revenue"].sum(), report["orders"].sum()

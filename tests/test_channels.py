@@ -93,12 +93,20 @@ def test_a_repeat_share_of_one_is_refused():
         channels.buyers_from_repeat_share(200, 1.0)
 
 
-def test_repeat_share_recovers_the_distinct_buyers(shop):
+def test_repeat_share_over_the_window_recovers_the_distinct_buyers_by_identity(shop):
     table = channels.channel_comparison(shop)
     orders = table.loc["own_shop", "orders"]
     share = channels.repeat_order_share(shop, channel="own_shop")
     assert channels.buyers_from_repeat_share(orders, share) == pytest.approx(
         table.loc["own_shop", "customers"])
+
+
+def test_a_repeat_share_counted_within_each_year_gives_the_summed_yearly_buyers(shop):
+    report = channels.aggregate_report(shop, channel="own_shop")
+    yearly_share = 1 - report["buyers"].sum() / report["orders"].sum()
+    buyers = channels.buyers_from_repeat_share(report["orders"].sum(), yearly_share)
+    assert buyers == pytest.approx(report["buyers"].sum())
+    assert buyers > 1.3 * channels.channel_comparison(shop).loc["own_shop", "customers"]
 
 
 def test_clv_from_aggregates_is_revenue_per_buyer_times_margin_and_years():
@@ -144,6 +152,7 @@ def test_the_channel_chart_is_labelled(shop):
     figure = channel_plots.channel_comparison(channels.channel_comparison(shop), currency="EUR")
     for axes in figure.axes:
         assert axes.get_title() and axes.get_xlabel() and axes.get_ylabel()
+    assert "EUR" in figure.axes[0].get_ylabel()
     assert figure.get_suptitle()
 
 
@@ -151,5 +160,7 @@ def test_the_estimates_chart_shows_every_estimate(shop):
     estimates = channels.aggregate_estimates(shop, channel="own_shop")
     figure = channel_plots.aggregate_estimates(estimates, currency="EUR")
     axes = figure.axes[0]
-    assert axes.get_title() and axes.get_xlabel()
+    assert axes.get_title() and "EUR" in axes.get_xlabel()
     assert len(axes.patches) == len(estimates)
+    names = [tick.get_text() for tick in axes.get_yticklabels()]
+    assert not any("truth" in name.lower() for name in names + [axes.get_title()])

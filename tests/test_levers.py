@@ -65,11 +65,28 @@ def test_at_the_break_even_cost_the_loyalty_programme_gains_nothing():
     assert levers.loyalty_net_gain(60, 0.5, 0.1, 0.05, cost + 1) < 0
 
 
-def test_five_points_of_retention_beat_five_percent_more_margin():
+def test_five_points_of_retention_are_a_larger_push_than_five_percent_more_margin():
     retention = levers.service_lever(BASE, 0.05)
     upsell = levers.upsell_lever(BASE, 0.05)
     assert upsell.net_gain / upsell.clv_before == pytest.approx(0.05)
     assert retention.net_gain > upsell.net_gain
+
+
+@pytest.mark.parametrize("retention, retention_wins", [(0.5, False), (0.6, True)])
+def test_like_for_like_retention_wins_only_above_half_of_one_plus_d(retention, retention_wins):
+    """A small relative push: retention's elasticity r / (1 + d - r) exceeds 1 iff r > (1 + d) / 2."""
+    base = levers.Baseline(20.0, 3.0, retention, 0.1)
+    push = 0.001
+    by_retention = levers.service_lever(base, push * retention).net_gain
+    by_margin = levers.upsell_lever(base, push).net_gain
+    assert (by_retention > by_margin) is retention_wins
+
+
+def test_upselling_with_a_cost_breaks_even_at_its_extra_yearly_margin():
+    break_even = 0.05 * BASE.yearly_margin
+    assert levers.upsell_lever(BASE, 0.05, cost_per_year=break_even).net_gain == pytest.approx(0)
+    assert levers.upsell_lever(BASE, 0.05, cost_per_year=1.0).net_gain < \
+        levers.upsell_lever(BASE, 0.05).net_gain
 
 
 def test_net_gain_is_gross_gain_minus_the_cost():
@@ -106,18 +123,20 @@ def test_the_comparison_table_has_one_row_per_lever():
     assert list(table["net_gain"]) == pytest.approx(list(table["gross_gain"] - table["cost"]))
 
 
-def test_the_lever_chart_is_labelled_with_money_ticks():
+def test_the_lever_chart_is_labelled_with_whole_money_ticks():
     figure = lever_gains(levers.compare_levers(simulator_results(BASE, **SETTINGS)), currency="EUR")
     axes = figure.axes[0]
-    assert axes.get_title() and axes.get_xlabel() and axes.get_ylabel()
+    assert axes.get_title() and axes.get_xlabel() and "EUR" in axes.get_ylabel()
     figure.canvas.draw()
     assert any("€" in tick.get_text() for tick in axes.get_yticklabels())
+    assert all(float(tick) == int(tick) for tick in axes.get_yticks())  # no 2.5 shown as 3
 
 
-def test_the_retention_curve_is_labelled_and_marks_the_shop():
+def test_the_retention_curve_is_labelled_and_marks_the_shop_and_the_like_for_like_line():
     axes = clv_by_retention(BASE, currency="EUR").axes[0]
-    assert axes.get_title() and axes.get_xlabel() and axes.get_ylabel()
+    assert axes.get_title() and axes.get_xlabel() and "EUR" in axes.get_ylabel()
     assert axes.get_legend() is not None
+    assert [line.get_xdata()[0] for line in axes.get_lines()[1:]] == [pytest.approx(0.55)]
 
 
 def test_the_simulator_text_shows_each_lever_and_the_baseline_as_money():
@@ -130,6 +149,30 @@ def test_the_simulator_text_shows_each_lever_and_the_baseline_as_money():
 def test_moving_a_slider_updates_the_simulator_result():
     box = lever_simulator(BASE, currency="EUR")
     before = box.children[-1].value
-    box.children[1].value = 25.0  # service cost per customer per year
+    box.sliders["service_cost"].value = 25.0  # service cost per customer per year
     assert box.children[-1].value != before
     assert "does not pay" in box.children[-1].value
+
+
+def test_points_sliders_read_as_points_and_rates_as_percentages():
+    """A retention gain of 0.03 is three points, not "3%" (a relative change)."""
+    box = lever_simulator(BASE, currency="EUR")
+    readouts = {name: row.children[1].value for name, row in zip(box.sliders, box.children[:-1])}
+    assert readouts["service_points"] == "3 points" and readouts["loyalty_points"] == "5 points"
+    assert readouts["personalisation_uplift"] == "15%" and readouts["loyalty_share"] == "40%"
+    assert readouts["service_cost"] == "€2.00" and readouts["upsell_cost"] == "€1.00"
+    assert all(not slider.readout for slider in box.sliders.values())
+    box.sliders["service_points"].value = 0.04
+    assert box.children[0].children[1].value == "4 points"
+
+
+def test_a_targeted_simulator_computes_personalisation_on_the_targeted_customers():
+    targeted = levers.Baseline(margin_per_order=20.0, orders_per_year=5.0, retention=0.8)
+    on_targeted = simulator_results(BASE, targeted=targeted, **SETTINGS)[1]
+    on_average = simulator_results(BASE, **SETTINGS)[1]
+    per_targeted = levers.personalisation_lever(targeted, 0.15, 1.0, 4.0)
+    assert on_targeted.clv_before == pytest.approx(BASE.clv)
+    assert on_targeted.net_gain == pytest.approx(0.3 * per_targeted.net_gain)
+    assert on_targeted.net_gain > on_average.net_gain
+    box = lever_simulator(BASE, currency="EUR", targeted=targeted)
+    assert "personalisation_share" not in box.sliders

@@ -50,24 +50,24 @@ def channel_comparison(table: pd.DataFrame, *, currency: str) -> Figure:
     money.set_xticks(list(positions), names)
     money.set_ylim(0, float(table["aov"].max()) * 1.4)
     money.legend(loc="upper center", fontsize=8)
-    label(money, _("What an order brings"), _("Sales channel"), _("Per order, net of refunds"))
+    label(money, _("What an order brings"), _("Sales channel"), _("Per order, net of refunds ({currency})").format(currency=currency))
     money_axis(money, currency)
 
     bars = orders.bar(names, table["orders_per_customer"], color=colours)
     _annotate(orders, bars, table["orders_per_customer"], "number")
-    label(orders, _("Orders per customer"), _("Sales channel"), _("Orders over the data window"))
+    label(orders, _("Orders per customer"), _("Sales channel"), _("Orders per customer over the data window"))
     number_axis(orders, digits=1)
 
     bars = refunds.bar(names, table["refund_rate"], color=colours)
     _annotate(refunds, bars, table["refund_rate"], "percent")
-    label(refunds, _("Refund rate"), _("Sales channel"), _("Refunds per order"))
+    label(refunds, _("Refund rate"), _("Sales channel"), _("Refunds per order (%)"))
     percent_axis(refunds)
     figure.suptitle(_("Own shop and marketplace compared"))
     return figure
 
 
 def aggregate_estimates(estimates: pd.Series, *, currency: str) -> Figure:
-    """Horizontal bars: profit per customer estimated from aggregates, against the linked truth."""
+    """Horizontal bars: profit per customer estimated from aggregates, against linked orders."""
     figure, axes = new_figure(7.5, 3.6)
     names = [_(ESTIMATE_NAMES[key]) if key in ESTIMATE_NAMES else str(key) for key in estimates.index]
     colours = ["#28b463" if key == "linked" else "#95a5a6" for key in estimates.index]
@@ -79,7 +79,8 @@ def aggregate_estimates(estimates: pd.Series, *, currency: str) -> Figure:
         axes.axvline(estimates["linked"], color="#28b463", linestyle="--", linewidth=1)
     axes.invert_yaxis()
     axes.set_xlim(0, max(estimates) * 1.25)
-    label(axes, _("Profit per customer: aggregate estimates against the truth"),
-          _("Profit per customer over the data window"), "")
+    label(axes, _("Profit per customer: aggregate estimates against linked orders"),
+          _("Gross profit per customer over the data window ({currency})").format(currency=currency),
+          "")
     money_axis(axes, currency, which="x")
     return figure

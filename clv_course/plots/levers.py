@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from clv_course.formatting import fmt
 from clv_course.i18n import _
@@ -35,22 +36,33 @@ def lever_gains(table: pd.DataFrame, *, currency: str) -> Figure:
     axes.axhline(0, color="black", linewidth=0.8)
     axes.set_xticks(positions, [textwrap.fill(str(name), 16) for name in table.index])
     label(axes, _("What each lever adds to the CLV of an average customer"), _("Lever"),
-          _("CLV gain per customer"))
-    money_axis(axes, currency)
+          _("CLV gain per customer ({currency})").format(currency=currency))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    money_axis(axes, currency)  # whole euros only: a tick at 2.5 would read as 3
     axes.legend(loc="best", fontsize=9)
     return figure
 
 
 def clv_by_retention(baseline: Baseline, *, currency: str, highest: float = 0.9) -> Figure:
-    """CLV of the baseline customer as retention varies: the curve steepens as retention rises."""
+    """CLV of the baseline customer as retention varies: the curve steepens as retention rises.
+
+    A dotted line marks retention (1 + d) / 2: to its right CLV's elasticity to
+    retention, r / (1 + d - r), exceeds 1, so a per cent more retention moves CLV
+    more than a per cent more order value, frequency or margin.
+    """
     figure, axes = new_figure(6.5, 4.0)
     retention = np.linspace(0.0, highest, 181)
     values = discounted_clv_closed_form(baseline.yearly_margin, retention, baseline.discount_rate)
     axes.plot(retention, values, color="#2e86c1")
     axes.scatter([baseline.retention], [baseline.clv], color="#c0392b", zorder=3,
                  label=_("The shop today"))
-    label(axes, _("CLV rises ever faster as retention rises"), _("Yearly retention"),
-          _("Discounted CLV per customer"))
+    threshold = (1 + baseline.discount_rate) / 2
+    if threshold < highest:
+        axes.axvline(threshold, color="#7f8c8d", linestyle=":", linewidth=1.2,
+                     label=_("Right of this line: 1 % more retention beats 1 % more order value"))
+    label(axes, _("CLV rises ever faster as retention rises"),
+          _("Yearly retention (share of customers who buy again next year)"),
+          _("Discounted CLV per customer ({currency})").format(currency=currency))
     percent_axis(axes, which="x")
     money_axis(axes, currency)
     axes.legend(loc="upper left", fontsize=9)

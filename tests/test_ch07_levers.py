@@ -1,0 +1,339 @@
+"""Chapter 7: several right solutions pass, and what the prose says is true of the course's data.
+
+The chapter compares levers; each comparison it draws in words (which push is
+larger, which input wins like for like, how much a targeted campaign differs
+from one computed on the average customer, what a voucher costs) is checked
+here on the course's data, the identities it teaches also on a grading variant.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import re
+import textwrap
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+import clv_course as clv
+from clv_course import levers
+from clv_course.checking import collect, judge
+from clv_course.exercises import CourseData, ch07, get
+from clv_course.metrics import discounted_clv_closed_form as closed_form
+from clv_course.sensitivity import component_clv, one_at_a_time
+
+GRADING_SEED = 90210
+SEEDS = [None, GRADING_SEED]
+
+
+def _data(seed):
+    shop = CourseData(seed).load("shop")
+    return {"shop": shop, "baseline": levers.shop_baseline(shop, discount_rate=0.1)}
+
+
+@pytest.fixture(scope="module", params=SEEDS, ids=["public", "grading"])
+def run(request):
+    return request.param, _data(request.param)
+
+
+@pytest.fixture(scope="module")
+def public():
+    return _data(None)
+
+
+# ------------------------------------------------------ several right solutions, as learners write
+
+SOLUTIONS = {
+    "ch07-baseline": {
+        "pandas": """
+            orders = shop[~shop["is_refund"]]
+            margin_per_order = shop["gross_margin"].sum() / len(orders)
+            orders_per_year = len(orders) / orders.groupby(
+                ["customer_id", orders["date"].dt.year]).ngroups
+        """,
+        "package": """
+            margin_per_order = levers.margin_per_order(shop)
+            orders_per_year = levers.orders_per_active_year(shop)
+        """,
+    },
+    "ch07-retention-gain": {
+        "closed form": """
+            gain_five_points = clv.metrics.discounted_clv_closed_form(
+                baseline.yearly_margin, baseline.retention + 0.05, baseline.discount_rate) - baseline.clv
+            gain_five_percent = clv.metrics.discounted_clv_closed_form(
+                baseline.yearly_margin, baseline.retention * 1.05, baseline.discount_rate) - baseline.clv
+        """,
+        "lever functions": """
+            gain_five_points = levers.service_lever(baseline, 0.05).net_gain
+            gain_five_percent = levers.service_lever(baseline, 0.05 * baseline.retention).net_gain
+        """,
+        "by hand": """
+            m, r, d = baseline.yearly_margin, baseline.retention, baseline.discount_rate
+            value = lambda rate: m * (1 + d) / (1 + d - rate)
+            gain_five_points = value(r + 0.05) - value(r)
+            gain_five_percent = value(1.05 * r) - value(r)
+        """,
+    },
+    "ch07-loyalty": {
+        "closed form": """
+            def loyalty_net_gain(margin, retention, discount_rate, gain, cost):
+                after = clv.metrics.discounted_clv_closed_form(margin - cost, retention + gain,
+                                                               discount_rate)
+                return after - clv.metrics.discounted_clv_closed_form(margin, retention, discount_rate)
+        """,
+        "gain minus cost, each over the longer life": """
+            def loyalty_net_gain(margin, retention, discount_rate, gain, cost):
+                factor = (1 + discount_rate) / (1 + discount_rate - retention - gain)
+                before = margin * (1 + discount_rate) / (1 + discount_rate - retention)
+                return margin * factor - before - cost * factor
+        """,
+    },
+    "ch07-break-even": {
+        "solved": """
+            def break_even_cost(margin, retention, discount_rate, gain):
+                return margin * gain / (1 + discount_rate - retention)
+        """,
+        "margin less what keeps CLV equal": """
+            def break_even_cost(margin, retention, discount_rate, gain):
+                return margin - margin * (1 + discount_rate - retention - gain) / (
+                    1 + discount_rate - retention)
+        """,
+    },
+}
+CASES = [(exercise_id, name) for exercise_id, named in SOLUTIONS.items() for name in named]
+
+
+def _namespace(tables, source):
+    namespace = {"clv": clv, "levers": levers, "pd": pd, "np": np, **tables}
+    namespace["shop"] = tables["shop"].copy()
+    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the course's own test solutions
+    return namespace
+
+
+def _judged(exercise_id, namespace, seed):
+    exercise = get(exercise_id)
+    data = CourseData(seed)
+    collected = collect(exercise, namespace, grading_seed=seed, data=data)
+    return judge(exercise, collected, grading_seed=seed, data=data)
+
+
+def test_every_chapter_7_exercise_has_at_least_two_solutions_here():
+    assert set(SOLUTIONS) == {exercise.id for exercise in ch07.EXERCISES}
+    assert all(len(named) >= 2 for named in SOLUTIONS.values())
+
+
+@pytest.mark.parametrize("exercise_id, name", CASES, ids=[f"{e}:{n}" for e, n in CASES])
+def test_each_solution_scores_full_points_publicly_and_on_a_grading_variant(run, exercise_id, name):
+    seed, tables = run
+    result = _judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
+    assert result.points == result.max_points, [p.message for p in result.parts]
+
+
+def test_the_master_solutions_are_among_those_tested(root):
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    assert "baseline.retention * 1.05" in sources["ch07-retention-gain"]
+    assert "baseline.retention + 0.05" in sources["ch07-retention-gain"]
+
+
+def test_swapping_points_and_per_cent_gets_both_hints(run):
+    """Five points read as five per cent (r x 1.05), and the other way round."""
+    seed, tables = run
+    swapped = """
+        gain_five_points = levers.service_lever(baseline, 0.05 * baseline.retention).net_gain
+        gain_five_percent = levers.service_lever(baseline, 0.05).net_gain
+    """
+    result = _judged("ch07-retention-gain", _namespace(tables, swapped), seed)
+    assert result.points == 0
+    assert "50 % becomes 55 %" in result.parts[0].message
+    assert "50 % becomes 52.5 %" in result.parts[1].message
+
+
+def test_a_loyalty_gain_read_as_per_cent_gets_the_points_hint(run):
+    seed, tables = run
+    per_cent = """
+        def loyalty_net_gain(margin, retention, discount_rate, gain, cost):
+            return (clv.metrics.discounted_clv_closed_form(margin - cost, retention * (1 + gain),
+                                                           discount_rate)
+                    - clv.metrics.discounted_clv_closed_form(margin, retention, discount_rate))
+    """
+    message = _judged("ch07-loyalty", _namespace(tables, per_cent), seed).parts[0].message
+    assert "percentage points" in message
+
+
+def test_the_promise_worth_more_is_five_points_on_both_variants(run):
+    """What exercise 7.2 asks the learner to decide: points are the larger push at this retention."""
+    seed, _tables = run
+    data = CourseData(seed)
+    assert ch07._gain(data, ch07._points) > 1.5 * ch07._gain(data, ch07._per_cent) > 0
+
+
+# ------------------------------------------------------------------ what the prose says about the data
+
+def test_cdnow_has_more_customer_years_than_customers_but_fewer_than_twice():
+    cdnow = clv.datasets.load("cdnow")
+    years = cdnow.assign(year=cdnow["date"].dt.year).drop_duplicates(["customer_id", "year"])
+    customers = cdnow["customer_id"].nunique()
+    assert customers < len(years) < 2 * customers
+
+
+def test_five_points_are_a_much_larger_push_than_five_per_cent(public):
+    r = public["baseline"].retention
+    assert 0.05 / r > 0.09  # "almost twice as large": the first row's 9.2 %
+
+
+def test_like_for_like_retention_edges_ahead_by_a_few_hundredths_of_a_point(run):
+    _seed, t = run
+    b = t["baseline"]
+    by_retention = levers.service_lever(b, 0.05 * b.retention)
+    by_orders = levers.personalisation_lever(b, 0.05, share=1.0, cost_per_year=0)
+    by_margin = levers.upsell_lever(b, 0.05)
+    retention_change = by_retention.net_gain / b.clv
+    assert by_orders.net_gain / b.clv == pytest.approx(0.05)
+    assert by_margin.net_gain / b.clv == pytest.approx(0.05)
+    assert 0.05 < retention_change < 0.0505 + 0.001  # "a few hundredths of a point"
+
+
+def test_the_elasticity_is_just_below_one_and_the_shop_just_left_of_the_line(public):
+    b = public["baseline"]
+    elasticity = b.retention / (1 + b.discount_rate - b.retention)
+    assert 0.95 < elasticity < 1
+    assert (1 + b.discount_rate) / 2 - 0.02 < b.retention < (1 + b.discount_rate) / 2
+
+
+def test_chapter_4_tornado_puts_order_value_on_top_for_this_shop(public):
+    shop = public["shop"]
+    orders = shop[~shop["is_refund"]]
+    inputs = {"aov": clv.metrics.average_order_value(shop),
+              "frequency": len(orders) / orders.groupby(orders["date"].dt.year)["customer_id"]
+              .nunique().sum(),
+              "margin": shop["gross_margin"].sum() / shop["amount"].sum(),
+              "retention": clv.metrics.retention_rate(shop, unit="year").mean(),
+              "discount_rate": 0.10}
+    table = one_at_a_time(inputs, change=0.10, model=component_clv)
+    assert table.index[0] == "aov"
+    assert table.loc["retention", "swing"] < table.loc["aov", "swing"]
+
+
+def _targeted(shop):
+    counts = shop[~shop["is_refund"]].groupby("customer_id").size()
+    most_active = counts.index[counts.rank(ascending=False, method="first") <= 0.3 * len(counts)]
+    return (levers.shop_baseline(shop[shop["customer_id"].isin(most_active)]),
+            len(most_active) / len(counts))
+
+
+def test_the_most_active_customers_order_more_and_stay_far_longer(run):
+    _seed, t = run
+    b = t["baseline"]
+    top, share = _targeted(t["shop"])
+    assert share == pytest.approx(0.3, abs=0.001)
+    assert top.margin_per_order == pytest.approx(b.margin_per_order, rel=0.05)  # "about the same"
+    assert top.orders_per_year > 1.4 * b.orders_per_year
+    assert top.retention > b.retention + 0.2  # "far longer", "far above the average"
+    assert top.clv > 3 * b.clv  # "several times the average"
+
+
+def test_personalisation_on_the_average_customer_looks_several_times_smaller(run):
+    _seed, t = run
+    b = t["baseline"]
+    top, share = _targeted(t["shop"])
+    targeted = share * levers.personalisation_lever(top, 0.15, 1.0, 4.0).net_gain
+    on_average = levers.personalisation_lever(b, 0.15, share, 4.0).net_gain
+    assert targeted > 3 * on_average > 0
+
+
+def test_a_voucher_costs_the_goods_or_its_face_value_and_points_eat_the_margin(public):
+    shop = public["shop"]
+    rate = shop["gross_margin"].sum() / shop["amount"].sum()
+    assert 0 < 10 * (1 - rate) < 10
+    assert 0.05 / rate > 2.5 * 0.05  # "a far larger share of the profit"
+
+
+def test_upselling_pays_at_one_euro_and_breaks_even_at_its_extra_yearly_margin(run):
+    _seed, t = run
+    b = t["baseline"]
+    assert levers.upsell_lever(b, 0.05, cost_per_year=1.0).net_gain > 0
+    assert levers.upsell_lever(b, 0.05, cost_per_year=0.05 * b.yearly_margin).net_gain == \
+        pytest.approx(0, abs=1e-9)
+
+
+def test_halving_returns_is_worth_about_as_much_as_the_upselling_push(run):
+    _seed, t = run
+    shop, b = t["shop"], t["baseline"]
+    taken_back = -shop.loc[shop["is_refund"], "gross_margin"].sum()
+    quality = levers.upsell_lever(b, taken_back / 2 / shop["gross_margin"].sum())
+    assert quality.net_gain == pytest.approx(levers.upsell_lever(b, 0.05).gross_gain, rel=0.1)
+
+
+def test_every_lever_in_the_comparison_pays(public):
+    b = public["baseline"]
+    top, share = _targeted(public["shop"])
+    results = [levers.service_lever(b, 0.03, 2.0), levers.loyalty_lever(b, 0.05, 0.4, 5.0),
+               levers.upsell_lever(b, 0.05, 1.0)]
+    assert all(result.pays for result in results)  # "a red bar would mean..." - none is red
+    assert levers.personalisation_lever(top, 0.15, 1.0, 4.0).pays
+
+
+# ------------------------------------------------------------------------ the notebook's form
+
+def _master(root):
+    return nbformat.read(root / "masters" / "07_levers.ipynb", as_version=4)
+
+
+def _code(cell):
+    return cell.source.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", "")
+
+
+def test_no_cell_shows_a_bare_tuple(root):
+    for cell in _master(root).cells:
+        if cell.cell_type == "code":
+            last = ast.parse(_code(cell)).body[-1]
+            assert not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Tuple)), cell.id
+
+
+def test_code_cells_are_short(root):
+    for cell in _master(root).cells:
+        if cell.cell_type == "code":
+            assert len(cell.source.splitlines()) <= 13, cell.id
+
+
+def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
+    cells = _master(root).cells
+    for before, cell in itertools.pairwise(cells):
+        if cell.cell_type == "code" and before.cell_type == "code":
+            assert cell.id.endswith("-check") or cell.id in {"ch07-compare-plot"}, cell.id
+
+
+def test_the_chapter_names_the_missing_levers_and_the_misconceptions(root):
+    text = "\n".join(cell.source for cell in _master(root).cells if cell.cell_type == "markdown")
+    for phrase in ("product quality", "**Data**", "Who joins?", "full face value",
+                   "percentage points", "Like with like", "costs 1 EUR per customer"):
+        assert phrase in text, phrase
+    assert "costs only its margin" not in text
+    assert "retention is the strongest lever in most shops" not in text
+
+
+def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
+    last = _master(root).cells[-1]
+    assert last.source.startswith("## What you learned") and "Next: chapter 8" in last.source
+
+
+def test_hints_teach_the_idea_without_dictating_code():
+    code = re.compile(r"\w\(|\.\w+\(|==|\[|clv\.|`")
+    for exercise in ch07.EXERCISES:
+        for part in exercise.parts:
+            for hint in [part.hint] + [wrong.hint for wrong in part.wrong]:
+                assert not code.search(hint), hint
+
+
+def test_the_wrong_answer_r_times_one_plus_g_is_registered_wherever_gain_is_in_points():
+    for exercise_id in ("ch07-retention-gain", "ch07-loyalty", "ch07-break-even"):
+        mistakes = [w.mistake for part in get(exercise_id).parts for w in part.wrong]
+        assert any("per cent" in mistake for mistake in mistakes), exercise_id
+
+
+def test_closed_form_helper_matches_the_package():
+    assert ch07._loyalty_net_gain(60, 0.5, 0.1, 0.05, 5) == pytest.approx(
+        closed_form(55, 0.55, 0.1) - closed_form(60, 0.5, 0.1))

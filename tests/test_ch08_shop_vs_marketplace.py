@@ -1,0 +1,286 @@
+"""Chapter 8: several right solutions pass, and what the prose says is true of the course's data.
+
+The chapter compares the shop's two sales channels and reads its tables out in
+words (similar revenue, far less margin, who is known, which estimate lies
+where, when a voucher pays); each of those claims is checked here on the
+course's data, the identities it teaches also on a grading variant.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import re
+import textwrap
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+import clv_course as clv
+from clv_course import channels
+from clv_course.checking import collect, judge
+from clv_course.exercises import CourseData, ch08, get
+
+GRADING_SEED = 90210
+SEEDS = [None, GRADING_SEED]
+
+
+def _data(seed):
+    shop = CourseData(seed).load("shop")
+    return {"shop": shop, "table": channels.channel_comparison(shop)}
+
+
+@pytest.fixture(scope="module", params=SEEDS, ids=["public", "grading"])
+def run(request):
+    return request.param, _data(request.param)
+
+
+@pytest.fixture(scope="module")
+def public():
+    return _data(None)
+
+
+# ------------------------------------------------------ several right solutions, as learners write
+
+SOLUTIONS = {
+    "ch08-channel-orders": {
+        "groupby": """
+            orders = (~shop["is_refund"]).groupby(shop["sales_channel"]).sum()
+            aov_by_channel = shop.groupby("sales_channel")["amount"].sum() / orders
+            margin_per_order = shop.groupby("sales_channel")["gross_margin"].sum() / orders
+        """,
+        "one aggregation": """
+            sums = shop.assign(order=~shop["is_refund"]).groupby("sales_channel")[
+                ["amount", "gross_margin", "order"]].sum()
+            aov_by_channel = sums["amount"] / sums["order"]
+            margin_per_order = sums["gross_margin"] / sums["order"]
+        """,
+    },
+    "ch08-shared-customers": {
+        "isin": """
+            own = shop.loc[(shop["sales_channel"] == "own_shop") & ~shop["is_refund"], "customer_id"]
+            market = shop[shop["sales_channel"] == "marketplace"]
+            reachable_share = (market.loc[market["customer_id"].isin(own), "gross_margin"].sum()
+                               / market["gross_margin"].sum())
+        """,
+        "per customer, then weighted": """
+            orders = shop[~shop["is_refund"]]
+            known = set(orders.loc[orders["sales_channel"] == "own_shop", "customer_id"])
+            per_customer = shop[shop["sales_channel"] == "marketplace"].groupby("customer_id")[
+                "gross_margin"].sum()
+            reachable_share = per_customer[per_customer.index.isin(known)].sum() / per_customer.sum()
+        """,
+    },
+    "ch08-aggregate-clv": {
+        "through the AOV": """
+            def clv_from_aggregates(revenue, orders, buyers, margin, years):
+                return revenue / orders * (orders / buyers) * margin * years
+        """,
+        "orders cancelled": """
+            def clv_from_aggregates(revenue, orders, buyers, margin, years):
+                return revenue / buyers * margin * years
+        """,
+    },
+    "ch08-move-value": {
+        "margins per order": """
+            market, own = table.loc["marketplace"], table.loc["own_shop"]
+            max_voucher = market["orders_per_customer"] * (
+                own["margin_per_order"] - market["margin_per_order"])
+        """,
+        "AOV times margin rate": """
+            market, own = table.loc["marketplace"], table.loc["own_shop"]
+            per_order = own["aov"] * own["margin_rate"] - market["aov"] * market["margin_rate"]
+            max_voucher = per_order * market["orders_per_customer"]
+        """,
+        "package, no cost": """
+            market, own = table.loc["marketplace"], table.loc["own_shop"]
+            max_voucher = channels.move_value(own["aov"], market["aov"],
+                                              market["orders_per_customer"], own["margin_rate"],
+                                              market["margin_rate"], cost=0)
+        """,
+        "from the rows": """
+            rows = shop.groupby("sales_channel")
+            per_order = rows["gross_margin"].sum() / (~shop["is_refund"]).groupby(
+                shop["sales_channel"]).sum()
+            orders = shop[~shop["is_refund"] & (shop["sales_channel"] == "marketplace")]
+            future = len(orders) / orders["customer_id"].nunique()
+            max_voucher = future * (per_order["own_shop"] - per_order["marketplace"])
+        """,
+    },
+}
+CASES = [(exercise_id, name) for exercise_id, named in SOLUTIONS.items() for name in named]
+
+
+def _namespace(tables, source):
+    namespace = {"clv": clv, "channels": channels, "pd": pd, "np": np,
+                 **{k: v.copy() for k, v in tables.items()}}
+    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the course's own test solutions
+    return namespace
+
+
+def _judged(exercise_id, namespace, seed):
+    exercise = get(exercise_id)
+    data = CourseData(seed)
+    collected = collect(exercise, namespace, grading_seed=seed, data=data)
+    return judge(exercise, collected, grading_seed=seed, data=data)
+
+
+def test_every_chapter_8_exercise_has_at_least_two_solutions_here():
+    assert set(SOLUTIONS) == {exercise.id for exercise in ch08.EXERCISES}
+    assert all(len(named) >= 2 for named in SOLUTIONS.values())
+
+
+@pytest.mark.parametrize("exercise_id, name", CASES, ids=[f"{e}:{n}" for e, n in CASES])
+def test_each_solution_scores_full_points_publicly_and_on_a_grading_variant(run, exercise_id, name):
+    seed, tables = run
+    result = _judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
+    assert result.points == result.max_points, [p.message for p in result.parts]
+
+
+def test_a_percentage_instead_of_a_rate_is_told_so(run):
+    seed, tables = run
+    source = textwrap.dedent(SOLUTIONS["ch08-shared-customers"]["isin"]) + \
+        "\nreachable_share = 100 * reachable_share"
+    message = _judged("ch08-shared-customers", _namespace(tables, source), seed).parts[0].message
+    assert "not as a percentage" in message
+
+
+def test_counting_heads_instead_of_margin_is_told_so(run):
+    seed, tables = run
+    source = "reachable_share = channels.shared_customer_share(shop)"
+    message = _judged("ch08-shared-customers", _namespace(tables, source), seed).parts[0].message
+    assert "That counts heads" in message
+
+
+def test_a_voucher_counted_at_the_cost_of_goods_is_told_it_costs_its_face_value(run):
+    seed, tables = run
+    source = textwrap.dedent(SOLUTIONS["ch08-move-value"]["margins per order"]) + \
+        "\nmax_voucher = max_voucher / (1 - own['margin_rate'])"
+    message = _judged("ch08-move-value", _namespace(tables, source), seed).parts[0].message
+    assert "full face value" in message
+
+
+# ------------------------------------------------------------------ what the prose says about the data
+
+def test_an_order_brings_similar_revenue_but_far_less_margin_on_the_marketplace(run):
+    _seed, t = run
+    table = t["table"]
+    market, own = table.loc["marketplace"], table.loc["own_shop"]
+    assert market["aov"] == pytest.approx(own["aov"], rel=0.05)
+    assert market["margin_per_order"] < 0.7 * own["margin_per_order"]
+    assert market["orders_per_customer"] < own["orders_per_customer"]  # "fewer orders there"
+    assert abs(market["refund_rate"] - own["refund_rate"]) < 0.01  # "similar"
+
+
+def test_most_marketplace_margin_is_known_and_a_little_more_than_the_share_of_heads(run):
+    seed, _t = run
+    data = CourseData(seed)
+    heads, margin = ch08._shared_customers(data), ch08._reachable_share(data)
+    assert 0.5 < heads < margin < heads + 0.05
+
+
+def test_the_two_easy_estimates_straddle_the_value_measured_on_linked_orders(run):
+    _seed, t = run
+    estimates = channels.aggregate_estimates(t["shop"], channel="own_shop")
+    assert estimates["one_buyer_per_order"] < estimates["summed_period_buyers"] \
+        < estimates["linked"] < estimates["average_period_buyers"]
+
+
+def test_the_repeat_share_recovers_buyers_by_identity_and_a_yearly_share_does_not(run):
+    _seed, t = run
+    shop, table = t["shop"], t["table"]
+    orders, customers = table.loc["own_shop", "orders"], table.loc["own_shop", "customers"]
+    share = channels.repeat_order_share(shop, channel="own_shop")
+    assert channels.buyers_from_repeat_share(orders, share) == pytest.approx(customers)
+    report = channels.aggregate_report(shop, channel="own_shop")
+    yearly = 1 - report["buyers"].sum() / report["orders"].sum()
+    estimated = channels.buyers_from_repeat_share(orders, yearly)
+    assert yearly < share and estimated == pytest.approx(report["buyers"].sum())  # "exactly"
+    assert estimated > customers  # "the buyers too many"
+
+
+def test_five_points_off_in_the_repeat_share_moves_clv_a_lot(public):
+    table = public["table"]
+    orders, revenue = table.loc["own_shop", "orders"], table.loc["own_shop", "revenue"]
+    share = channels.repeat_order_share(public["shop"], channel="own_shop")
+    values = [channels.clv_from_aggregates(revenue, orders,
+                                           channels.buyers_from_repeat_share(orders, s), 0.42, 1)
+              for s in (share - 0.05, share + 0.05)]
+    assert values[1] / values[0] > 1.3
+
+
+def test_one_future_order_does_not_pay_for_a_ten_euro_voucher_the_data_do(run):
+    _seed, t = run
+    market, own = t["table"].loc["marketplace"], t["table"].loc["own_shop"]
+
+    def net(future):
+        return channels.move_value(own["aov"], market["aov"], future, own["margin_rate"],
+                                   market["margin_rate"], cost=10)
+    assert net(1) < 0 < net(market["orders_per_customer"]) < net(4)
+
+
+def test_ten_per_cent_more_marketplace_orders_is_worth_far_less_than_a_move(run):
+    seed, t = run
+    market = t["table"].loc["marketplace"]
+    more = 0.10 * market["orders_per_customer"] * market["margin_per_order"]
+    assert 0 < more < ch08._max_voucher(CourseData(seed)) / 3
+
+
+# ------------------------------------------------------------------------ the notebook's form
+
+def _master(root):
+    return nbformat.read(root / "masters" / "08_shop_vs_marketplace.ipynb", as_version=4)
+
+
+def _code(cell):
+    return cell.source.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", "")
+
+
+def test_no_cell_shows_a_bare_tuple(root):
+    for cell in _master(root).cells:
+        if cell.cell_type == "code":
+            last = ast.parse(_code(cell)).body[-1]
+            assert not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Tuple)), cell.id
+
+
+def test_code_cells_are_short(root):
+    for cell in _master(root).cells:
+        if cell.cell_type == "code":
+            assert len(cell.source.splitlines()) <= 13, cell.id
+
+
+def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
+    cells = _master(root).cells
+    for before, cell in itertools.pairwise(cells):
+        if cell.cell_type == "code" and before.cell_type == "code":
+            assert cell.id.endswith("-check") or cell.id == "ch08-truth-plot", cell.id
+
+
+def test_the_chapter_says_what_the_linked_value_is_and_names_the_identity(root):
+    text = "\n".join(cell.source for cell in _master(root).cells if cell.cell_type == "markdown")
+    assert "(the truth)" not in text and "know the truth" not in text
+    assert "identity" in text and "not a lifetime value" in text
+    assert "## Raising CLV on the marketplace itself" in text
+    for lever in ("presentation", "service", "remarketing on the platform"):
+        assert lever in text, lever
+    assert "(the truth)" not in str(channels.ESTIMATE_NAMES)
+
+
+def test_the_move_exercise_does_not_show_its_formula(root):
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    assert "$$" not in sources["ch08-move-intro"]
+
+
+def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
+    last = _master(root).cells[-1]
+    assert last.source.startswith("## What you learned") and "Next: chapter 9" in last.source
+
+
+def test_hints_teach_the_idea_without_dictating_code():
+    code = re.compile(r"\w\(|\.\w+\(|==|\[|clv\.|`")
+    for exercise in ch08.EXERCISES:
+        for part in exercise.parts:
+            for hint in [part.hint] + [wrong.hint for wrong in part.wrong]:
+                assert not code.search(hint), hint
