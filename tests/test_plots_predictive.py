@@ -7,7 +7,7 @@ import pytest
 
 from clv_course.datasets import load
 from clv_course.errors import InputError
-from clv_course.models import BGNBD
+from clv_course.models import BGNBD, ParetoNBD, ShiftedBetaGeometric
 from clv_course.plots import predictive
 
 CALIBRATION_END, HOLDOUT_END = "1997-09-30", "1998-06-30"
@@ -126,6 +126,71 @@ def test_probability_alive_histogram_counts_every_customer(model, summary):
     assert_labelled(figure)
     heights = [patch.get_height() for patch in figure.axes[0].patches]
     assert sum(heights) == len(summary)
+
+
+def test_probability_alive_histogram_stacks_one_time_buyers_and_points_at_the_spike(model, summary):
+    figure = predictive.probability_alive_histogram(model, summary, bins=20)
+    axes = figure.axes[0]
+    one_time = axes.patches[:20]  # the first layer of the stack: one-time buyers
+    assert sum(p.get_height() for p in one_time) == (summary["frequency"] == 0).sum()
+    assert one_time[-1].get_height() == (summary["frequency"] == 0).sum()  # all at P(alive) = 1
+    (arrow,) = axes.texts
+    assert "1,411 one-time buyers" in arrow.get_text() and "by construction" in arrow.get_text()
+    assert "BG/NBD" in axes.get_title()
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == [
+        "One-time buyers (no repeat purchase)", "Repeat buyers"]
+
+
+def test_a_pareto_histogram_has_no_spike_to_point_at(summary):
+    pareto = ParetoNBD().fit_summary(summary)
+    figure = predictive.probability_alive_histogram(pareto, summary)
+    assert len(figure.axes[0].texts) == 0 and "Pareto/NBD" in figure.axes[0].get_title()
+
+
+def test_alive_band_table_keeps_every_customer_and_puts_certainty_in_the_last_band(model,
+                                                                                 summary):
+    table = predictive.alive_band_table(model, summary)
+    assert list(table.index) == ["0%-20%", "20%-40%", "40%-60%", "60%-80%", "80%-100%"]
+    assert table["customers"].sum() == len(summary)
+    one_time = summary["frequency"] == 0
+    assert table.loc["80%-100%", "one_time_buyers"] == one_time.sum()
+    alive = model.probability_alive(summary["frequency"], summary["recency"], summary["T"])
+    top = np.asarray(alive) > 0.8
+    assert table.loc["80%-100%", "bought_in_holdout"] == pytest.approx(
+        (summary["frequency_holdout"].to_numpy()[top] > 0).mean())
+    assert table["mean_p_alive"].is_monotonic_increasing
+
+
+def test_alive_band_table_needs_the_holdout(model, summary):
+    with pytest.raises(InputError, match="holdout_end"):
+        predictive.alive_band_table(model, summary[["frequency", "recency", "T"]])
+
+
+# ------------------------------------------------------------- retention by tenure (sBG)
+
+ACTIVE = {"Regular": [631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173],
+          "High End": [869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394]}
+
+
+def test_retention_by_tenure_shows_the_observed_rates_and_the_models():
+    models = {name: ShiftedBetaGeometric().fit(counts[:7], initial=1000)
+              for name, counts in ACTIVE.items()}
+    figure = predictive.retention_by_tenure(ACTIVE, models, initial=1000, fitted_periods=7)
+    assert_labelled(figure)
+    axes = figure.axes[0]
+    observed, model_line = axes.lines[0], axes.lines[1]
+    assert observed.get_ydata()[0] == pytest.approx(0.631)
+    assert observed.get_ydata()[1] == pytest.approx(468 / 631)
+    assert np.allclose(model_line.get_ydata(), models["Regular"].retention_rate(np.arange(1, 13)))
+    assert np.all(np.diff(model_line.get_ydata()) > 0)
+    assert list(axes.get_xticks()) == list(range(1, 13))
+    assert "Year of tenure" == axes.get_xlabel() and "%" in axes.get_yticklabels()[1].get_text()
+
+
+def test_retention_by_tenure_needs_a_model_per_cohort():
+    model = ShiftedBetaGeometric().fit(ACTIVE["Regular"][:7], initial=1000)
+    with pytest.raises(InputError, match="one fitted model per cohort"):
+        predictive.retention_by_tenure(ACTIVE, {"Regular": model}, initial=1000, fitted_periods=7)
 
 
 # ------------------------------------------------------------- frequency-recency matrix

@@ -5,9 +5,12 @@
 - :func:`conditional_expectations`: mean holdout purchases, actual against
   predicted, by number of calibration repeat purchases (the paper's Figure 4);
 - :func:`probability_alive_by_recency` and :func:`probability_alive_histogram`:
-  who is probably still a customer;
+  who is probably still a customer (one-time buyers told apart from repeat buyers);
+- :func:`alive_band_table`: P(alive) bands against what customers did in the holdout;
 - :func:`frequency_recency_matrix`: expected purchases (or P(alive)) for every
   frequency and recency of a customer of a given age, as a heatmap.
+- :func:`retention_by_tenure`: a subscription cohort's observed retention rates
+  against the shifted-beta-geometric model's, rising with tenure.
 
 Each takes a fitted model and the data, computes what it shows with the
 model's own methods, and returns the labelled Figure.
@@ -26,6 +29,7 @@ from clv_course.errors import InputError
 from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
 from clv_course.models._fitting import PurchaseModel
+from clv_course.models.sbg import ShiftedBetaGeometric
 from clv_course.plots import label, new_figure, number_axis, percent_axis
 from clv_course.summary import customer_summary
 from clv_course.units import Unit, days_per
@@ -40,6 +44,9 @@ UNIT_NAMES = {"day": N_("days"), "week": N_("weeks"), "month": N_("months"),
 
 ACTUAL_COLOUR = "#2e86c1"
 MODEL_COLOUR = "#e67e22"
+ONE_TIME_COLOUR = "#a9cce3"
+#: the purchase models by the names the papers give them
+MODEL_NAMES = {"BGNBD": "BG/NBD", "ParetoNBD": "Pareto/NBD"}
 
 
 def _check_model(model: PurchaseModel) -> PurchaseModel:
@@ -195,19 +202,77 @@ def probability_alive_by_recency(model: PurchaseModel, *, T: float,
     return figure
 
 
+def model_name(model: PurchaseModel) -> str:
+    """The model's name as the papers write it: ``BG/NBD`` or ``Pareto/NBD``."""
+    return MODEL_NAMES.get(type(model).__name__, type(model).__name__)
+
+
 def probability_alive_histogram(model: PurchaseModel, summary: pd.DataFrame, *,
                                 bins: int = 20) -> Figure:
-    """How many customers have each probability of being alive at the end of calibration."""
+    """How many customers have each probability of being alive at the end of calibration.
+
+    The bars are stacked: one-time buyers (no repeat purchase in calibration)
+    below, repeat buyers above. When customers sit at exactly P(alive) = 1 (in
+    BG/NBD every one-time buyer does, by construction: one can only drop out
+    right after a repeat purchase) an arrow says how many, so the spike is not
+    read as good news.
+    """
     _check_model(model)
-    alive = model.probability_alive(summary["frequency"], summary["recency"], summary["T"])
-    figure, axes = new_figure(7.0, 4.0)
-    axes.hist(np.asarray(alive), bins=np.linspace(0, 1, bins + 1), color=ACTUAL_COLOUR,
-              edgecolor="white")
-    label(axes, _("Probability that each customer is still alive"), _("Probability alive"),
-          _("Customers"))
+    alive = np.asarray(model.probability_alive(summary["frequency"], summary["recency"],
+                                               summary["T"]), dtype=float)
+    one_time = summary["frequency"].to_numpy() == 0
+    figure, axes = new_figure(7.0, 4.2)
+    axes.hist([alive[one_time], alive[~one_time]], bins=np.linspace(0, 1, bins + 1),
+              stacked=True, color=[ONE_TIME_COLOUR, ACTUAL_COLOUR], edgecolor="white",
+              label=[_("One-time buyers (no repeat purchase)"), _("Repeat buyers")])
+    certain = int(np.count_nonzero(one_time & (alive == 1.0)))
+    if certain:
+        top = max(patch.get_height() for patch in axes.patches)
+        axes.annotate(_("{count} one-time buyers:\nP(alive) = 1 by construction").format(
+            count=fmt(certain, "integer")), xy=(1 - 0.5 / bins, certain),
+            xytext=(0.62, 0.8 * top), ha="center", arrowprops={"arrowstyle": "->"})
+    label(axes, _("Probability alive at the end of calibration ({model})").format(
+        model=model_name(model)), _("Probability alive"), _("Customers"))
     percent_axis(axes, which="x")
     number_axis(axes)
+    axes.legend(loc="upper left")
     return figure
+
+
+#: the P(alive) bands of :func:`alive_band_table`
+ALIVE_BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+def alive_band_table(model: PurchaseModel, summary: pd.DataFrame, *,
+                     edges: tuple[float, ...] = ALIVE_BANDS) -> pd.DataFrame:
+    """P(alive) at the end of calibration against what the customers did in the holdout.
+
+    One row per band of P(alive) (the first band includes 0, every band its
+    upper edge, so P(alive) = 1 falls in the last one): how many customers,
+    how many of them are one-time buyers, their mean P(alive), and the share
+    who bought at least once in the holdout. Being alive is not the same as
+    buying within the holdout, so the last column may fall short of P(alive);
+    a band whose share is far *above* its P(alive) was called dead too soon.
+    ``summary`` needs the holdout columns (``customer_summary(..., holdout_end=...)``).
+    """
+    _check_model(model)
+    if "frequency_holdout" not in summary.columns:
+        raise InputError(_("The summary needs the columns {columns}; build it with "
+                           "customer_summary(..., holdout_end=...).").format(
+            columns="frequency_holdout"))
+    alive = np.asarray(model.probability_alive(summary["frequency"], summary["recency"],
+                                               summary["T"]), dtype=float)
+    labels = [f"{fmt(low, 'percent', digits=0)}-{fmt(high, 'percent', digits=0)}"
+              for low, high in zip(edges[:-1], edges[1:])]
+    band = pd.cut(alive, bins=list(edges), labels=labels, include_lowest=True)
+    table = pd.DataFrame({"band": band, "one_time": summary["frequency"].to_numpy() == 0,
+                          "alive": alive,
+                          "bought": summary["frequency_holdout"].to_numpy() > 0})
+    table = table.groupby("band", observed=False).agg(
+        customers=("alive", "size"), one_time_buyers=("one_time", "sum"),
+        mean_p_alive=("alive", "mean"), bought_in_holdout=("bought", "mean"))
+    table.index.name = _("P(alive) band")
+    return table
 
 
 def frequency_recency_grid(model: PurchaseModel, *, T: float, horizon: float = 1.0,
@@ -266,4 +331,37 @@ def frequency_recency_matrix(model: PurchaseModel, *, T: float, horizon: float =
     label(axes, title.format(age=fmt_number(T), horizon=fmt_number(horizon), unit=unit_name),
           _("Recency: time of the last purchase ({unit})").format(unit=unit_name),
           _("Frequency: repeat purchases"))
+    return figure
+
+
+def retention_by_tenure(active: dict[str, list[float]], models: dict[str, ShiftedBetaGeometric],
+                        *, initial: float, fitted_periods: int) -> Figure:
+    """Each cohort's retention rate per period of tenure, observed and as the sBG model has it.
+
+    ``active[name]`` holds the customers of a cohort of ``initial`` still
+    active at the end of periods 1, 2, ...; the observed rate of period t is
+    active(t) / active(t - 1). ``models[name]`` is the sBG model fitted on
+    the first ``fitted_periods`` periods; a dotted line marks where its
+    projection starts. Periods are years here, as in Fader & Hardie (2007).
+    """
+    if set(active) != set(models):
+        raise InputError(_("Give one fitted model per cohort: the cohorts are {cohorts}.").format(
+            cohorts=", ".join(active)))
+    figure, axes = new_figure(7.0, 4.2)
+    for (name, counts), colour in zip(active.items(), (ACTUAL_COLOUR, MODEL_COLOUR, "#27ae60")):
+        counts = np.asarray(counts, dtype=float)
+        observed = counts / np.concatenate([[initial], counts[:-1]])
+        periods = np.arange(1, len(counts) + 1)
+        axes.plot(periods, observed, "o", color=colour,
+                  label=_("{cohort}: observed").format(cohort=name))
+        axes.plot(periods, models[name].retention_rate(periods), "-", color=colour,
+                  label=_("{cohort}: sBG").format(cohort=name))
+    axes.axvline(fitted_periods + 0.5, color="grey", linestyle=":", linewidth=1)
+    axes.annotate(_("not used in the fit"), (fitted_periods + 0.5, 0.5), xytext=(4, 0),
+                  xycoords=("data", "axes fraction"), textcoords="offset points", color="grey")
+    axes.set_xticks(np.arange(1, max(len(c) for c in active.values()) + 1))
+    label(axes, _("Retention rate by year of tenure: observed and sBG"), _("Year of tenure"),
+          _("Retention rate (share of last year's customers who renew)"))
+    percent_axis(axes)
+    axes.legend(loc="lower right", fontsize=8)
     return figure
