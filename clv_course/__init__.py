@@ -31,7 +31,7 @@ from clv_course.i18n import LANGUAGES, _, get_language, set_language
 
 __version__ = "0.1.0"
 __all__ = ["datasets", "metrics", "fmt", "set_language", "get_language", "LANGUAGES", "_",
-           "CourseError", "DataFileError", "InputError", "check", "__version__"]
+           "CourseError", "DataFileError", "InputError", "check", "friendly_errors", "__version__"]
 
 #: names loaded on first use, so a tool that needs one module does not import pandas
 _LAZY = {"fmt": "clv_course.formatting:fmt", "check": "clv_course.selfcheck:check"} | {
@@ -54,4 +54,15 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
-install_friendly_errors()
+def friendly_errors() -> None:
+    """In Jupyter, show the course's own errors as one sentence, without a traceback.
+
+    Each chapter's first cell calls it; importing the package changes nothing in
+    IPython by itself. A learner's own errors keep their normal traceback.
+    """
+    install_friendly_errors()
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext clv_course`` does the same as :func:`friendly_errors`."""
+    install_friendly_errors()

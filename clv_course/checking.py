@@ -13,6 +13,7 @@ compares plain data with plain data, so nothing the learner defined is called.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,8 +92,10 @@ def judge(exercise: Exercise, collected: dict[str, dict], *, grading_seed: int |
     for part in exercise.parts:
         outcome = collected.get(part.answer)
         try:
-            message = _judge_part(part, outcome if type(outcome) is dict else {"status": "garbled"},
-                                  grading_seed, data)
+            with warnings.catch_warnings():  # the judge's own computations (wrong answers too)
+                warnings.simplefilter("ignore")
+                message = _judge_part(part, outcome if type(outcome) is dict
+                                      else {"status": "garbled"}, grading_seed, data)
         except Exception:  # noqa: BLE001 - an answer no comparison can handle scores zero, alone
             message = _("The answer could not be read.")
         result.parts.append(PartResult(part.answer, 0 if message else part.points, part.points,

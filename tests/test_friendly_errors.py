@@ -19,7 +19,7 @@ def _run(cells: list[str], folder) -> nbformat.NotebookNode:
 def test_a_bad_data_file_shows_one_sentence_and_no_traceback(tmp_path):
     (tmp_path / "orders.csv").write_text("customer_id,date,amount\nA,2024-01-05,12.50\n"
                                          "B,yesterday,8.00\n", encoding="utf-8")
-    notebook = _run(["import clv_course",
+    notebook = _run(["import clv_course\nclv_course.friendly_errors()",
                      "clv_course.datasets.load_transactions('orders.csv')",
                      "print('the next cell still runs')"], tmp_path)
     outputs = notebook.cells[1].outputs
@@ -32,6 +32,12 @@ def test_a_bad_data_file_shows_one_sentence_and_no_traceback(tmp_path):
 
 @pytest.mark.slow
 def test_errors_in_the_learners_own_code_keep_their_normal_traceback(tmp_path):
-    notebook = _run(["import clv_course", "1 / 0"], tmp_path)
+    notebook = _run(["import clv_course\nclv_course.friendly_errors()", "1 / 0"], tmp_path)
     assert notebook.cells[1].outputs[0].output_type == "error"
     assert notebook.cells[1].outputs[0].ename == "ZeroDivisionError"
+
+
+@pytest.mark.slow
+def test_importing_the_package_alone_changes_nothing_in_ipython(tmp_path):
+    notebook = _run(["import clv_course", "raise clv_course.CourseError('plain')"], tmp_path)
+    assert notebook.cells[1].outputs[0].output_type == "error"

@@ -20,7 +20,7 @@ from clv_course.summary import customer_summary
 DISCOUNT_RATE = 0.10  # per year
 LAST_YEAR = 2025
 HORIZON_WEEKS = 52
-WEEKLY_DISCOUNT = (1 + DISCOUNT_RATE) ** (1 / 52) - 1
+WEEKLY_DISCOUNT = (1 + DISCOUNT_RATE) ** (1 / 52.18) - 1  # 365.25 / 7 weeks a year, as in units
 
 
 # ----------------------------------------------------------------------------- the data
@@ -243,6 +243,6 @@ EXERCISES = [
                          Wrong(N_("yearly discount rate per week"),
                                lambda data: _total_predicted_clv(data, discount_rate=DISCOUNT_RATE),
                                N_("The time unit is the week: the discount rate must be per week "
-                                  "too, 1.10 ** (1 / 52) - 1, not 0.10."))]),
+                                  "too, 1.10 ** (1 / 52.18) - 1, not 0.10."))]),
     ]),
 ]

@@ -67,7 +67,7 @@ def predicted_clv(purchase_model: PurchaseModel, spend_model: GammaGamma, summar
     ``unit`` is the time unit the summary was built with (see
     :func:`clv_course.summary.customer_summary`); ``horizon`` counts periods of
     that unit and ``discount_rate`` is per that unit. A yearly rate of 10 % is
-    ``1.10 ** (1 / 52) - 1`` (about 0.0018) per week, not 0.10 / 52 exactly.
+    ``1.10 ** (1 / 52.18) - 1`` (about 0.0018) per week, not 0.10 / 52 exactly.
 
     The unit is checked, not trusted: a ``unit`` other than the one the
     purchase model was fitted in (``purchase_model.unit_``) or the summary was
