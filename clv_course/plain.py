@@ -22,6 +22,8 @@ from clv_course.errors import CourseError
 from clv_course.i18n import _
 
 Plain = None | bool | int | float | str | list | dict
+#: the tag a tuple's items travel under, so a message can say "a tuple", not "a list"
+TUPLE = "__tuple__"
 
 _INTS = {int, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64}
 _FLOATS = {float, np.float16, np.float32, np.float64}
@@ -83,8 +85,10 @@ def _plain(value: Any, depth: int, budget: list[int]) -> Plain:
         return float(value)
     if kind is str:
         return str.__str__(value)
-    if kind in (list, tuple):
-        return [_plain(item, depth + 1, budget) for item in list.__iter__(list(value))]
+    if kind is list:
+        return [_plain(item, depth + 1, budget) for item in list.__iter__(value)]
+    if kind is tuple:  # compared like a list, but named as what it is in messages
+        return {TUPLE: [_plain(item, depth + 1, budget) for item in tuple.__iter__(value)]}
     if kind is dict:
         return {_key(key): _plain(item, depth + 1, budget) for key, item in dict.items(value)}
     if kind is pd.Series:
@@ -139,9 +143,15 @@ def is_number(value: Plain) -> bool:
 def mismatch(answer: Plain, expected: Plain, tolerance: Tolerance = Tolerance()) -> str | None:
     """None when ``answer`` matches ``expected``; otherwise a sentence saying what differs.
 
+    A tuple and a list with the same items match: only the messages tell them apart.
+
     Both sides are plain data (see :func:`to_plain`); the sentence never quotes the
     expected value, so a failed check does not hand out the solution.
     """
+    if _is_tuple(expected):
+        expected = expected[TUPLE]
+    if _is_tuple(answer) and type(expected) is list:
+        answer = answer[TUPLE]
     if is_number(expected):
         if not is_number(answer):
             return _("Expected a number, but this is {kind}.").format(kind=_plain_kind(answer))
@@ -208,7 +218,13 @@ def _mapping_mismatch(answer: dict, expected: dict, tolerance: Tolerance, tag: s
     return None
 
 
+def _is_tuple(value: Plain) -> bool:
+    return type(value) is dict and len(value) == 1 and TUPLE in value
+
+
 def _plain_kind(value: Plain) -> str:
+    if _is_tuple(value):
+        return _("a tuple")
     if type(value) is dict and "__series__" in value:
         return _("a pandas Series")
     if type(value) is dict and "__frame__" in value:

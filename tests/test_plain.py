@@ -27,7 +27,7 @@ class LyingFloat(float):
 
 @pytest.mark.parametrize("value, plain", [(3, 3), (2.5, 2.5), (np.float64(1.5), 1.5),
                                           (np.int64(7), 7), (True, True), ("a", "a"), (None, None),
-                                          ((1, 2), [1, 2]), ({"a": 1}, {"a": 1})])
+                                          ((1, 2), {"__tuple__": [1, 2]}), ({"a": 1}, {"a": 1})])
 def test_plain_values_pass_through(value, plain):
     assert to_plain(value) == plain and type(to_plain(value)) is type(plain)
 
@@ -116,3 +116,14 @@ def test_a_time_span_is_told_to_become_a_number_of_days():
 def test_a_tuple_is_called_a_tuple():
     from clv_course.plain import describe
     assert describe((1, 2)) == "a tuple"
+
+
+def test_a_tuple_where_a_number_is_expected_is_named_a_tuple():
+    from clv_course.plain import mismatch, to_plain
+    assert mismatch(to_plain((1.0, 2.0)), to_plain(3.0)) == "Expected a number, but this is a tuple."
+
+
+def test_a_tuple_and_a_list_with_the_same_items_match():
+    from clv_course.plain import mismatch, to_plain
+    assert mismatch(to_plain((1, 2.5)), to_plain([1, 2.5])) is None
+    assert mismatch(to_plain([1, 2.5]), to_plain((1, 2.5))) is None
