@@ -67,7 +67,7 @@ def test_data_card_states_the_shops_true_parameters(root):
 
 
 def test_an_unknown_data_set_name_is_a_clear_error():
-    with pytest.raises(InputError, match="Available: cdnow"):
+    with pytest.raises(InputError, match="available: cdnow"):
         datasets.load("cdnow_full")
 
 
@@ -131,3 +131,29 @@ def test_installed_copies_find_the_data_next_to_the_package(monkeypatch, tmp_pat
     monkeypatch.setattr(datasets, "_PACKAGE_DIR", tmp_path)
     assert datasets.datasets_dir() == tmp_path / "_datasets"
     assert re.search("datasets", str(datasets.datasets_dir()))
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: datasets.load(["shop"]), "text such as 'shop', not a list"),
+    (lambda: datasets.load("shop", seed="abc"), "whole number such as 42, not 'abc'"),
+    (lambda: datasets.load("shop", seed=1.5), "not 1.5"),
+])
+def test_a_misused_argument_of_load_is_one_sentence(call, words):
+    with pytest.raises(InputError) as info:
+        call()
+    assert words in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_data_seed_that_is_not_a_whole_number_is_refused(monkeypatch):
+    monkeypatch.setenv(datasets.SEED_VARIABLE, "abc")
+    with pytest.raises(InputError, match="CLV_COURSE_DATA_SEED is 'abc'"):
+        datasets.load("shop")
+    monkeypatch.setenv(datasets.SEED_VARIABLE, "42")
+    assert datasets.data_seed() == 42
+
+
+def test_quantities_are_whole_numbers_and_ids_keep_their_type_in_every_data_set():
+    for name, id_kind in (("cdnow", "i"), ("cdnow_sample", "i"), ("shop", "O")):
+        frame = datasets.load(name)
+        assert frame["quantity"].dtype == "int64", name
+        assert (frame["customer_id"].dtype.kind == "i") == (id_kind == "i"), name
