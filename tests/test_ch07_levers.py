@@ -203,45 +203,88 @@ def test_the_elasticity_is_just_below_one_and_the_shop_just_left_of_the_line(pub
     assert (1 + b.discount_rate) / 2 - 0.02 < b.retention < (1 + b.discount_rate) / 2
 
 
-def test_chapter_4_tornado_puts_order_value_on_top_for_this_shop(public):
+@pytest.mark.parametrize("retention", [0.1, 0.5, 0.54, 0.9, 0.99])
+def test_the_elasticity_to_churn_is_below_one_at_any_retention(retention):
+    """Chapter 4 varies churn: c / (d + c) < 1, so order value tops its tornado at any retention."""
+    d, c = 0.1, 1 - retention
+    m = 100.0
+    slightly_more_churn = closed_form(m, 1 - c * 1.0001, d) / closed_form(m, retention, d) - 1
+    assert abs(slightly_more_churn) / 0.0001 == pytest.approx(c / (d + c), rel=1e-3)
+    assert c / (d + c) < 1
+
+
+def _churn_clv(aov, frequency, margin, churn, discount_rate):
+    return component_clv(aov, frequency, margin, 1 - churn, discount_rate)
+
+
+def test_chapter_4_tornado_varies_churn_and_puts_order_value_on_top_for_this_shop(public):
     shop = public["shop"]
     orders = shop[~shop["is_refund"]]
     inputs = {"aov": clv.metrics.average_order_value(shop),
               "frequency": len(orders) / orders.groupby(orders["date"].dt.year)["customer_id"]
               .nunique().sum(),
               "margin": shop["gross_margin"].sum() / shop["amount"].sum(),
-              "retention": clv.metrics.retention_rate(shop, unit="year").mean(),
+              "churn": 1 - clv.metrics.retention_rate(shop, unit="year").mean(),
               "discount_rate": 0.10}
-    table = one_at_a_time(inputs, change=0.10, model=component_clv)
+    table = one_at_a_time(inputs, change=0.10, model=_churn_clv)
     assert table.index[0] == "aov"
-    assert table.loc["retention", "swing"] < table.loc["aov", "swing"]
+    assert table.loc["churn", "swing"] < table.loc["aov", "swing"]
 
 
-def _targeted(shop):
+def _picked_on_the_past(shop):
+    """The chapter's selection: ranked on 2023-24 among 2024's customers, measured on 2025."""
+    orders = shop[~shop["is_refund"]]
+    year = orders["date"].dt.year
+    active = orders.loc[year == 2024, "customer_id"].unique()
+    past = orders[year.isin([2023, 2024]) & orders["customer_id"].isin(active)]
+    counts = past.groupby("customer_id").size()
+    top = counts.rank(ascending=False, method="first") <= 0.3 * len(counts)
+
+    def next_year(customers):
+        later = shop[(shop["date"].dt.year == 2025) & shop["customer_id"].isin(customers)]
+        came_back = pd.Index(customers).isin(later.loc[~later["is_refund"], "customer_id"]).mean()
+        return levers.Baseline(levers.margin_per_order(later), levers.orders_per_active_year(later),
+                               came_back, 0.1)
+    return next_year(counts.index[top]), next_year(counts.index[~top]), top.mean()
+
+
+def _ranked_on_all_years(shop):
     counts = shop[~shop["is_refund"]].groupby("customer_id").size()
     most_active = counts.index[counts.rank(ascending=False, method="first") <= 0.3 * len(counts)]
-    return (levers.shop_baseline(shop[shop["customer_id"].isin(most_active)]),
-            len(most_active) / len(counts))
+    return levers.shop_baseline(shop[shop["customer_id"].isin(most_active)])
 
 
-def test_the_most_active_customers_order_more_and_stay_far_longer(run):
+def test_the_master_measures_the_targeted_group_on_the_year_after_it_was_picked(root):
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    assert "year.isin([2023, 2024])" in sources["ch07-targeted"]
+    assert "== 2025" in sources["ch07-next-year"]
+    assert "next_year_baseline(most_active)" in sources["ch07-targeted-table"]
+
+
+def test_the_most_active_order_more_come_back_somewhat_more_and_are_worth_about_twice(run):
     _seed, t = run
     b = t["baseline"]
-    top, share = _targeted(t["shop"])
+    top, rest, share = _picked_on_the_past(t["shop"])
     assert share == pytest.approx(0.3, abs=0.001)
     assert top.margin_per_order == pytest.approx(b.margin_per_order, rel=0.05)  # "about the same"
-    assert top.orders_per_year > 1.4 * b.orders_per_year
-    assert top.retention > b.retention + 0.2  # "far longer", "far above the average"
-    assert top.clv > 3 * b.clv  # "several times the average"
+    assert top.orders_per_year > 1.5 * b.orders_per_year  # "far more often"
+    assert rest.retention + 0.04 < top.retention < rest.retention + 0.15  # "somewhat more often"
+    assert 1.6 < top.clv / b.clv < 2.4  # "about twice the average"
 
 
-def test_personalisation_on_the_average_customer_looks_several_times_smaller(run):
+def test_ranked_and_measured_on_the_same_years_the_most_active_look_far_more_loyal(run):
+    _seed, t = run
+    top, _rest, _share = _picked_on_the_past(t["shop"])
+    assert _ranked_on_all_years(t["shop"]).retention > top.retention + 0.15  # "far more often"
+
+
+def test_personalisation_on_the_average_customer_looks_less_than_half_as_large(run):
     _seed, t = run
     b = t["baseline"]
-    top, share = _targeted(t["shop"])
+    top, _rest, share = _picked_on_the_past(t["shop"])
     targeted = share * levers.personalisation_lever(top, 0.15, 1.0, 4.0).net_gain
     on_average = levers.personalisation_lever(b, 0.15, share, 4.0).net_gain
-    assert targeted > 3 * on_average > 0
+    assert targeted > 2 * on_average > 0  # "less than half", "more than twice as much"
 
 
 def test_a_voucher_costs_the_goods_or_its_face_value_and_points_eat_the_margin(public):
@@ -269,7 +312,7 @@ def test_halving_returns_is_worth_about_as_much_as_the_upselling_push(run):
 
 def test_every_lever_in_the_comparison_pays(public):
     b = public["baseline"]
-    top, share = _targeted(public["shop"])
+    top, _rest, _share = _picked_on_the_past(public["shop"])
     results = [levers.service_lever(b, 0.03, 2.0), levers.loyalty_lever(b, 0.05, 0.4, 5.0),
                levers.upsell_lever(b, 0.05, 1.0)]
     assert all(result.pays for result in results)  # "a red bar would mean..." - none is red
@@ -337,3 +380,81 @@ def test_the_wrong_answer_r_times_one_plus_g_is_registered_wherever_gain_is_in_p
 def test_closed_form_helper_matches_the_package():
     assert ch07._loyalty_net_gain(60, 0.5, 0.1, 0.05, 5) == pytest.approx(
         closed_form(55, 0.55, 0.1) - closed_form(60, 0.5, 0.1))
+
+
+# ------------------------------------------------- review of chapters 7 and 8: what must stay fixed
+
+def test_the_chapter_says_which_measure_of_customer_loss_each_chapter_varies(root):
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    read = sources["ch07-compare-five-read"]
+    assert "relative change of **retention**" in read and "r / (1 + d - r)" in read
+    assert "relative change of **churn**" in read and "c / (d + c)" in read
+    assert "chapter 4" in read and "always below 1" in read
+    assert "such as chapter 4's loyal subscriber" not in sources["ch07-elasticity-read"]
+    assert "varied churn" in sources["ch07-elasticity-read"]
+    assert "For small changes, measured as a relative\n  change of retention" in sources["ch07-summary"]
+
+
+def test_the_model_names_the_cost_convention_but_not_the_recipe_of_exercise_7_3(root):
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    assert "paid at the start of\neach year the customer stays" in sources["ch07-model"]
+    assert "comes straight off" not in sources["ch07-model"]
+    assert "m' - \\text{cost}" not in sources["ch07-model"]
+    assert "the first margin and the first cost fall today" in sources["ch07-loyalty-intro"]
+
+
+LOYALTY_SLIPS = {
+    "cost over the old lifetime": ("""
+        def loyalty_net_gain(margin, retention, discount_rate, gain, cost):
+            value = clv.metrics.discounted_clv_closed_form
+            return (value(margin, retention + gain, discount_rate) - value(margin, retention, discount_rate)
+                    - value(cost, retention, discount_rate))
+    """, "longer lifetime"),
+    "not discounted": ("""
+        def loyalty_net_gain(margin, retention, discount_rate, gain, cost):
+            return (margin - cost) / (1 - retention - gain) - margin / (1 - retention)
+    """, "discount both"),
+    "Gupta-Lehmann end of year": ("""
+        def loyalty_net_gain(margin, retention, discount_rate, gain, cost):
+            def value(m, r):
+                return m * r / (1 + discount_rate - r)
+            return value(margin - cost, retention + gain) - value(margin, retention)
+    """, "Check the timing"),
+}
+
+
+@pytest.mark.parametrize("slip", list(LOYALTY_SLIPS))
+def test_each_loyalty_slip_gets_its_own_hint(run, slip):
+    seed, tables = run
+    source, phrase = LOYALTY_SLIPS[slip]
+    result = _judged("ch07-loyalty", _namespace(tables, source), seed)
+    assert result.points == 0 and phrase in result.parts[0].message
+
+
+def test_the_end_of_year_slip_is_off_by_exactly_one_years_cost():
+    m, r, d, g, c = 60.0, 0.5, 0.1, 0.05, 5.0
+    end_of_year = (m - c) * (r + g) / (1 + d - r - g) - m * r / (1 + d - r)
+    assert end_of_year == pytest.approx(ch07._loyalty_net_gain(m, r, d, g, c) + c)
+
+
+def test_the_break_even_slip_of_the_old_lifetime_gets_its_hint(run):
+    seed, tables = run
+    source = """
+        def break_even_cost(margin, retention, discount_rate, gain):
+            return margin * gain / (1 + discount_rate - retention - gain)
+    """
+    message = _judged("ch07-break-even", _namespace(tables, source), seed).parts[0].message
+    assert "also lasts the longer lifetime" in message
+
+
+def test_baseline_slips_get_their_hints(run):
+    seed, tables = run
+    source = """
+        orders = shop[~shop["is_refund"]]
+        margin_per_order = orders["gross_margin"].sum() / len(orders)
+        orders_per_year = len(orders) / orders["customer_id"].nunique() / 3
+    """
+    result = _judged("ch07-baseline", _namespace(tables, source), seed)
+    assert result.points == 0
+    assert "negative gross_margin" in result.parts[0].message
+    assert "Not every customer is there every year" in result.parts[1].message

@@ -174,11 +174,15 @@ def test_an_order_brings_similar_revenue_but_far_less_margin_on_the_marketplace(
     assert abs(market["refund_rate"] - own["refund_rate"]) < 0.01  # "similar"
 
 
-def test_most_marketplace_margin_is_known_and_a_little_more_than_the_share_of_heads(run):
+def test_most_marketplace_margin_is_known_and_heads_orders_and_margin_give_close_shares(run):
+    """ch08-shared-note: "here the three shares are close" (84 % of heads, 86 % of margin)."""
     seed, _t = run
     data = CourseData(seed)
-    heads, margin = ch08._shared_customers(data), ch08._reachable_share(data)
-    assert 0.5 < heads < margin < heads + 0.05
+    heads, orders, margin = (ch08._shared_customers(data), ch08._shared_orders(data),
+                             ch08._reachable_share(data))
+    assert 0.5 < heads < margin
+    assert abs(margin - heads) < 0.03 and abs(orders - heads) < 0.03
+    assert len({round(heads, 6), round(orders, 6), round(margin, 6)}) == 3  # yet three answers
 
 
 def test_the_two_easy_estimates_straddle_the_value_measured_on_linked_orders(run):
@@ -284,3 +288,81 @@ def test_hints_teach_the_idea_without_dictating_code():
         for part in exercise.parts:
             for hint in [part.hint] + [wrong.hint for wrong in part.wrong]:
                 assert not code.search(hint), hint
+
+
+# ------------------------------------------------- review of chapters 7 and 8: what must stay fixed
+
+def _sources(root):
+    return {cell.id: cell.source for cell in _master(root).cells}
+
+
+def test_exercise_8_1_comes_before_the_package_table_that_answers_it(root):
+    ids = [cell.id for cell in _master(root).cells]
+    assert ids.index("ch08-orders-check") < ids.index("ch08-compare")
+    assert "channel_comparison" not in "".join(
+        _sources(root)[i] for i in ids[:ids.index("ch08-orders-check") + 1] if i != "ch08-setup")
+
+
+def test_the_margin_rate_for_margin_per_order_is_told_so(run):
+    seed, tables = run
+    source = textwrap.dedent(SOLUTIONS["ch08-channel-orders"]["groupby"]) + \
+        "\nmargin_per_order = table['gross_margin'] / table['revenue']"
+    message = _judged("ch08-channel-orders", _namespace(tables, source), seed).parts[1].message
+    assert "a rate" in message
+
+
+def test_the_share_of_orders_is_told_it_counts_orders(run):
+    seed, tables = run
+    source = """
+        own = shop.loc[(shop["sales_channel"] == "own_shop") & ~shop["is_refund"], "customer_id"]
+        market = shop[(shop["sales_channel"] == "marketplace") & ~shop["is_refund"]]
+        reachable_share = market["customer_id"].isin(own).mean()
+    """
+    message = _judged("ch08-shared-customers", _namespace(tables, source), seed).parts[0].message
+    assert "That counts orders" in message
+
+
+def test_the_reachable_share_student_cell_has_only_its_answer(root):
+    from clv_course.authoring import strip_solutions
+    student = strip_solutions(_sources(root)["ch08-shared"], keep=False)
+    assert student.strip().splitlines() == ["reachable_share = ...  # your code here"]
+
+
+def test_the_aggregate_formula_is_not_given_before_exercise_8_3(root):
+    sources = _sources(root)
+    before = sources["ch08-aggregate-formula"]
+    assert "cancel" not in before and "revenue / buyers" not in before
+    assert "revenue / orders" not in before and "orders / buyers" not in before
+    assert "cancel" in sources["ch08-aggregate-cancel"]
+    assert "Dividing by orders" not in before
+
+
+def test_the_estimates_are_named_as_in_the_table_and_the_figure(root):
+    intro = _sources(root)["ch08-truth-intro"]
+    for name in channels.ESTIMATE_NAMES.values():
+        assert f"**{name}**" in intro, name
+    assert "Buyers summed over the years" not in intro
+
+
+def test_the_repeat_sensitivity_is_a_labelled_series(root):
+    source = _sources(root)["ch08-repeat-sensitivity"]
+    assert 'name="repeat share"' in source
+    assert 'name="profit per buyer over the three years (EUR)"' in source
+
+
+def test_the_move_assumptions_basket_above_commission_and_roughly_a_tenth(run):
+    _seed, t = run
+    market, own = t["table"].loc["marketplace"], t["table"].loc["own_shop"]
+    basket = market["orders_per_customer"] * (own["margin_per_order"] - market["margin_per_order"])
+    commission = market["orders_per_customer"] * market["aov"] * (
+        own["margin_rate"] - market["margin_rate"])
+    assert 0 < commission < basket < 1.2 * commission
+    too_high = 3 / sum(1.1 ** -year for year in range(3)) - 1
+    assert 0.08 < too_high < 0.12  # "roughly a tenth too high"
+
+
+def test_the_caveats_cite_where_the_head_count_is(root):
+    sources = _sources(root)
+    assert "(exercise 8.2)" not in sources["ch08-move-caveats"]
+    assert "head count after exercise\n  8.2" in sources["ch08-move-caveats"]
+    assert "shared_customer_share" in sources["ch08-shared-compare"]

@@ -156,6 +156,12 @@ def test_the_channel_chart_is_labelled(shop):
     assert figure.get_suptitle()
 
 
+def test_the_channel_chart_names_the_window_of_its_orders_per_customer(shop):
+    figure = channel_plots.channel_comparison(channels.channel_comparison(shop), currency="EUR",
+                                              window="2023-2025")
+    assert "2023-2025" in figure.axes[1].get_ylabel()
+
+
 def test_the_estimates_chart_shows_every_estimate(shop):
     estimates = channels.aggregate_estimates(shop, channel="own_shop")
     figure = channel_plots.aggregate_estimates(estimates, currency="EUR")

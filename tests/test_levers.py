@@ -132,6 +132,14 @@ def test_the_lever_chart_is_labelled_with_whole_money_ticks():
     assert all(float(tick) == int(tick) for tick in axes.get_yticks())  # no 2.5 shown as 3
 
 
+def test_every_bar_of_the_lever_chart_is_labelled_with_its_amount():
+    """The docstring's promise: pale (gross) and dark (net) bars both carry their amount."""
+    table = levers.compare_levers(simulator_results(BASE, **SETTINGS))
+    axes = lever_gains(table, currency="EUR").axes[0]
+    texts = [text.get_text() for text in axes.texts]
+    assert len(texts) == 2 * len(table) and all("€" in text for text in texts)
+
+
 def test_the_retention_curve_is_labelled_and_marks_the_shop_and_the_like_for_like_line():
     axes = clv_by_retention(BASE, currency="EUR").axes[0]
     assert axes.get_title() and axes.get_xlabel() and "EUR" in axes.get_ylabel()

@@ -22,6 +22,11 @@ def _shop(data: CourseData):
     return data.load("shop")
 
 
+def _orders(data: CourseData):
+    shop = _shop(data)
+    return shop[~shop["is_refund"]]
+
+
 def _customer_years(shop) -> int:
     return levers.active_customer_years(shop)
 
@@ -112,7 +117,12 @@ EXERCISES = [
                          Wrong(N_("refund rows counted as orders"),
                                lambda data: _shop(data)["gross_margin"].sum() / len(_shop(data)),
                                N_("A refund row is not an order: divide by the rows where "
-                                  "is_refund is False."))]),
+                                  "is_refund is False.")),
+                         Wrong(N_("refunds left out"),
+                               lambda data: levers.margin_per_order(_orders(data)),
+                               N_("A returned order gives its margin back: keep the refund rows' "
+                                  "negative gross_margin in the total, and divide by the orders "
+                                  "only."))]),
         ValuePart("orders_per_year", 2, lambda data: levers.orders_per_active_year(_shop(data)),
                   hint=N_("Count the orders (rows that are not refunds) and divide by the number "
                           "of active customer-years: distinct (customer_id, year of date) pairs "
@@ -122,6 +132,11 @@ EXERCISES = [
                                / _shop(data)["customer_id"].nunique(),
                                N_("That is orders per customer over the whole data, not per "
                                   "year: divide by active customer-years instead.")),
+                         Wrong(N_("orders per customer divided by three years"),
+                               lambda data: (~_shop(data)["is_refund"]).sum()
+                               / _shop(data)["customer_id"].nunique() / 3,
+                               N_("Not every customer is there every year: count only the years "
+                                  "in which each customer ordered.")),
                          Wrong(N_("refund rows counted as orders"),
                                lambda data: len(_shop(data)) / _customer_years(_shop(data)),
                                N_("A refund row is not an order: count only the rows where "
@@ -175,7 +190,25 @@ EXERCISES = [
                             Wrong(N_("gain read as per cent"),
                                   lambda m, r, d, g, c: closed_form(m - c, r * (1 + g), d)
                                   - closed_form(m, r, d),
-                                  _GAIN_READ_AS_PER_CENT)]),
+                                  _GAIN_READ_AS_PER_CENT),
+                            Wrong(N_("cost over the old lifetime"),
+                                  lambda m, r, d, g, c: closed_form(m, r + g, d)
+                                  - closed_form(m, r, d) - closed_form(c, r, d),
+                                  N_("The cost is paid in every year the member stays, and with "
+                                     "the programme they stay longer: count the cost over the "
+                                     "longer lifetime, at the new retention.")),
+                            Wrong(N_("not discounted"),
+                                  lambda m, r, d, g, c: (m - c) / (1 - r - g) - m / (1 - r),
+                                  N_("Future margin and future costs are worth less today: "
+                                     "discount both at the yearly discount rate, as the closed "
+                                     "form does.")),
+                            Wrong(N_("first margin and cost at the end of the year"),
+                                  lambda m, r, d, g, c: closed_form(m - c, r + g, d) - (m - c)
+                                  - closed_form(m, r, d) + m,
+                                  N_("Check the timing: here the first margin and the first cost "
+                                     "fall today, at the start of the first year, as in the "
+                                     "closed form of the chapter. You counted them from the end "
+                                     "of the first year, which leaves out one year's cost."))]),
     ]),
     Exercise("ch07-break-even", N_("The most a loyalty programme may cost"), [
         FunctionPart("break_even_cost", 2, _break_even_cost, _lever_cases,
@@ -192,6 +225,11 @@ EXERCISES = [
                                      "year, so it may be only a part of it.")),
                             Wrong(N_("gain read as per cent"),
                                   lambda m, r, d, g: m * r * g / (1 + d - r),
-                                  _GAIN_READ_AS_PER_CENT)]),
+                                  _GAIN_READ_AS_PER_CENT),
+                            Wrong(N_("cost over the old lifetime only"),
+                                  lambda m, r, d, g: m * g / (1 + d - r - g),
+                                  N_("The cost also lasts the longer lifetime: it is paid in "
+                                     "every year the member stays with the programme, just like "
+                                     "the margin is earned."))]),
     ]),
 ]

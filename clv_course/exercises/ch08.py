@@ -46,6 +46,13 @@ def _revenue_per_order(data: CourseData) -> pd.Series:
     return _aov(data)
 
 
+def _margin_rate(data: CourseData) -> pd.Series:
+    """Gross margin / revenue per channel: a rate, not euros per order."""
+    shop = _shop(data)
+    by = shop.groupby("sales_channel")
+    return by["gross_margin"].sum() / by["amount"].sum()
+
+
 # ------------------------------------------------------------------ 8.2: who the shop can reach
 
 def _known(data: CourseData) -> set:
@@ -69,6 +76,12 @@ def _reachable_share(data: CourseData, *, orders_only: bool = False,
 
 def _shared_customers(data: CourseData) -> float:
     return channels.shared_customer_share(_shop(data))
+
+
+def _shared_orders(data: CourseData) -> float:
+    """Share of the marketplace's orders placed by known customers: orders, not margin."""
+    rows = _marketplace_rows(data, orders_only=True)
+    return float(rows["customer_id"].isin(_known(data)).mean())
 
 
 # ------------------------------------------------------------------ 8.3: CLV from aggregates
@@ -131,7 +144,11 @@ EXERCISES = [
                          Wrong(N_("refund rows counted as orders"),
                                lambda data: _per_row(data, "gross_margin"),
                                N_("A refund row is not an order: divide by the rows where "
-                                  "is_refund is False."))]),
+                                  "is_refund is False.")),
+                         Wrong(N_("the margin rate, not the margin per order"), _margin_rate,
+                               N_("That is the margin as a share of revenue, a rate. The "
+                                  "exercise asks for euros of margin per order: divide the "
+                                  "channel's margin by its number of orders."))]),
     ]),
     Exercise("ch08-shared-customers", N_("How much marketplace margin an email can reach"), [
         ValuePart("reachable_share", 2, _reachable_share,
@@ -146,6 +163,10 @@ EXERCISES = [
                                N_("That counts heads. The campaign moves margin, and a known "
                                   "customer may bring more or less of it than an unknown one: "
                                   "weigh each customer by the marketplace margin they bring.")),
+                         Wrong(N_("orders counted, not margin"), _shared_orders,
+                               N_("That counts orders. Orders differ in what they leave, and "
+                                  "the campaign moves margin: weigh each order by its gross "
+                                  "margin, refunds included.")),
                          Wrong(N_("refunds left out"),
                                lambda data: _reachable_share(data, orders_only=True),
                                N_("Keep the refund rows: a returned order's margin is lost, and "

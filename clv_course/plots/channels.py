@@ -29,11 +29,13 @@ def _annotate(axes, bars, values, style: str, currency: str | None = None) -> No
                       ha="center", va="bottom", fontsize=8)
 
 
-def channel_comparison(table: pd.DataFrame, *, currency: str) -> Figure:
+def channel_comparison(table: pd.DataFrame, *, currency: str, window: str | None = None) -> Figure:
     """Three panels from :func:`clv_course.channels.channel_comparison`: per order, per customer, refunds.
 
     The first panel puts revenue (AOV) and margin per order of each channel side
     by side, so the commission's bite is visible next to similar order values.
+    ``window`` names the period the table covers (``"2023-2025"``) on the middle
+    panel, whose orders per customer add up over that whole period.
     """
     figure, (money, orders, refunds) = new_figure(11, 3.8, ncols=3)
     channels = list(table.index)
@@ -55,7 +57,9 @@ def channel_comparison(table: pd.DataFrame, *, currency: str) -> Figure:
 
     bars = orders.bar(names, table["orders_per_customer"], color=colours)
     _annotate(orders, bars, table["orders_per_customer"], "number")
-    label(orders, _("Orders per customer"), _("Sales channel"), _("Orders per customer over the data window"))
+    per_customer = (_("Orders per customer, {window}").format(window=window) if window
+                    else _("Orders per customer over the data window"))
+    label(orders, _("Orders per customer"), _("Sales channel"), per_customer)
     number_axis(orders, digits=1)
 
     bars = refunds.bar(names, table["refund_rate"], color=colours)

@@ -20,13 +20,16 @@ def lever_gains(table: pd.DataFrame, *, currency: str) -> Figure:
     """Each lever's CLV gain per customer before and after its cost (a :func:`compare_levers` table).
 
     Pale bars are the gross gain, dark bars the net gain, each labelled with its
-    amount: the gap between them is what the lever costs.
+    amount (the pale ones in grey): the gap between them is what the lever costs.
     """
     figure, axes = new_figure(8.0, 4.5)
     positions = np.arange(len(table))
     width = 0.38
-    axes.bar(positions - width / 2, table["gross_gain"], width, color="#aed6f1",
-             label=_("Gain before the lever's cost"))
+    pale = axes.bar(positions - width / 2, table["gross_gain"], width, color="#aed6f1",
+                    label=_("Gain before the lever's cost"))
+    for bar, value in zip(pale, table["gross_gain"]):
+        axes.annotate(fmt(value, "money", currency=currency), (bar.get_x() + bar.get_width() / 2,
+                      max(value, 0)), ha="center", va="bottom", fontsize=8, color="#566573")
     bars = axes.bar(positions + width / 2, table["net_gain"], width,
                     color=["#1e8449" if v > 0 else "#c0392b" for v in table["net_gain"]],
                     label=_("Gain net of the lever's cost"))
