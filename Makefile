@@ -10,7 +10,8 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ARGS ?=
 PYTEST_ARGS ?= -n auto --dist loadgroup
 
-.PHONY: lab test install bench clean messages notebooks translations sandbox browser
+.PHONY: lab test install bench clean messages notebooks translations sandbox browser \
+	test-lowest test-newest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +57,33 @@ bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bench_summary.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_models.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_grader.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_loader.py
+
+# The versions we declare are the versions we test. `make test` (and CI) resolves the newest
+# releases within our bounds once, into .venv. These two build their own environments and run
+# the fast tests (-m "not slow") there; CI does not run them by default.
+#   make test-lowest  - every direct dependency at its lower bound (constraints/lowest.txt)
+#   make test-newest  - the newest releases of everything, upgraded on every run
+LOWEST_VENV := .venv-lowest
+NEWEST_VENV := .venv-newest
+FAST_ARGS   ?= -m "not slow"
+
+$(LOWEST_VENV)/.installed: pyproject.toml constraints/lowest.txt
+	$(PYTHON) -m venv $(LOWEST_VENV)
+	echo '*' > $(LOWEST_VENV)/.gitignore
+	$(LOWEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOWEST_VENV)/bin/python -m pip install --quiet -c constraints/lowest.txt -e ".[test]"
+	touch $@
+
+test-lowest: $(LOWEST_VENV)/.installed sandbox browser
+	$(LOWEST_VENV)/bin/python -m pytest $(PYTEST_ARGS) $(FAST_ARGS)
+
+test-newest: sandbox browser
+	[ -x $(NEWEST_VENV)/bin/python ] || $(PYTHON) -m venv $(NEWEST_VENV)
+	echo '*' > $(NEWEST_VENV)/.gitignore
+	$(NEWEST_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(NEWEST_VENV)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[test]"
+	$(NEWEST_VENV)/bin/python -m pytest $(PYTEST_ARGS) $(FAST_ARGS)
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build dist *.egg-info

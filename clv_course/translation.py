@@ -139,8 +139,9 @@ def catalog_text(catalog: Catalog, *, template: bool = False) -> str:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=WIDTH)
     lines = buffer.getvalue().decode("utf-8").split("\n")
-    if template:
-        lines = [line for line in lines if not line.startswith('"POT-Creation-Date:')]
+    if template:  # nothing that changes with the day or the Babel release
+        lines = [line for line in lines if not line.startswith(('"POT-Creation-Date:',
+                                                                '"Generated-By:'))]
     previous = {f"msgctxt {normalize(m.context)}": m.previous_id[0]
                 for m in catalog if m.id and m.context and m.previous_id}
     out = []

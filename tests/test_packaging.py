@@ -102,3 +102,41 @@ def test_every_learner_module_is_reachable_from_the_package_alone():
             "    getattr(clv, name)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def _release(version: str) -> tuple[int, ...]:
+    parts = [int(p) for p in version.split(".")]
+    while parts and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts)
+
+
+def _lower_bound(spec: str) -> str:
+    return next(part[2:] for part in spec.split(",") if part.startswith(">="))
+
+
+def _lowest_pins(root) -> dict[str, str]:
+    lines = (root / "constraints" / "lowest.txt").read_text().splitlines()
+    pins = [line.split("#")[0].strip() for line in lines]
+    return {name.strip().lower().replace("_", "-"): version.strip()
+            for name, version in (pin.split("==") for pin in pins if pin)}
+
+
+def test_the_lowest_constraints_pin_every_dependency_at_its_lower_bound(root):
+    requirements = _pyproject_requirements(root)
+    pins = _lowest_pins(root)
+    assert set(pins) == set(requirements)
+    assert {name: _release(version) for name, version in pins.items()} == {
+        name: _release(_lower_bound(spec)) for name, spec in requirements.items()}
+
+
+def test_lowest_and_newest_have_their_own_environments_and_run_the_fast_tests(root):
+    makefile = (root / "Makefile").read_text()
+    lowest = _recipe(makefile, "$(LOWEST_VENV)/.installed")
+    newest = _recipe(makefile, "test-newest")
+    assert 'pip install --quiet -c constraints/lowest.txt -e ".[test]"' in lowest
+    assert "--upgrade" in newest.split('-e ".[test]"')[0].split("pip install")[-1]
+    assert 'FAST_ARGS   ?= -m "not slow"' in makefile
+    for target in ("test-lowest", "test-newest"):
+        assert "$(FAST_ARGS)" in _recipe(makefile, target)
+        assert target not in _recipe(makefile, "test")
