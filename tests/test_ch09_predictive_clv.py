@@ -235,8 +235,21 @@ def test_the_master_solutions_are_among_those_tested(root):
 def test_a_failed_base_check_shows_the_whole_call():
     message = _judged("ch09-base-value", {"base_value": base_with_derl_off_by_one}, None
                       ).parts[0].message
-    assert "base_value(0.704, 1.182, {1: 627, 2: 474, 3: 388, 4: 332, 5: 292}, 100.0, 0.1)" \
+    assert "base_value(0.704, 1.182, {1: 1000, 2: 627, 3: 474, 4: 388, 5: 332}, 100.0, 0.1)" \
         in message
+
+
+def test_the_base_example_counts_follow_the_tenure_convention(root):
+    """Tenure n: completed n years, renewed n - 1 times, so 1,000 x S(n - 1) of a cohort are left."""
+    regular = ShiftedBetaGeometric.from_params(**ch09.REGULAR)
+    first = get("ch09-base-value").parts[0].public_cases(CourseData(None))[0].args[2]
+    assert first == {n: round(1000 * float(regular.survival(n - 1))) for n in range(1, 6)}
+    assert first[1] == 1000  # the cohort won a year ago faces its first renewal, all still there
+    observed = [1000, *ACTIVE["Regular"]]
+    text = _text(_cells(root)["ch09-contract-base-read"])
+    example = {n: observed[n - 1] for n in (1, 2, 3)}
+    assert "`{1: 1000, 2: 631, 3: 468}`" in text and example == {1: 1000, 2: 631, 3: 468}
+    assert "kept 631 at its first renewal" in text and "now face their second" in text
 
 
 def _as_learners(function):
@@ -263,7 +276,10 @@ def test_the_decisions_the_review_asked_for_are_registered_mistakes():
     assert {"share of all customers", "the other way round"} <= mistakes["one_time_share_of_alive"]
     assert "the model's P(alive)" in mistakes["one_time_bought_again"]
     assert "BG/NBD's count" in mistakes["pareto_alive_customers"]
-    assert "a 52-week year" in mistakes["weekly_rate"]
+    assert {"a 52-week year", "a 365-day year", "a continuous rate", "a percentage"} \
+        <= mistakes["weekly_rate"]
+    assert "whole weeks only" in mistakes["frequency_recency_t"]
+    assert "the mean, not the sum" in mistakes["predicted_holdout_purchases"]
     assert {"one constant retention rate", "everyone valued as new",
             "renewals equal to tenure"} <= mistakes["base_value"]
 
@@ -366,6 +382,11 @@ def test_the_band_table_reads_as_the_text_says(public):
         assert 0.28 < low["bought_in_holdout"] < 0.38 and low["mean_p_alive"] < 0.15
     # Pareto/NBD's bands rank better: its top band beats BG/NBD's
     assert pareto.loc["80%-100%", "bought_in_holdout"] > bg.loc["80%-100%", "bought_in_holdout"]
+    # ... but not in perfect order: its lowest band bought more than the one above
+    assert round(pareto.loc["0%-20%", "bought_in_holdout"], 2) == 0.30
+    assert pareto.loc["0%-20%", "bought_in_holdout"] > pareto.loc["20%-40%", "bought_in_holdout"]
+    # the lowest bands hold repeat buyers only
+    assert bg.loc["0%-20%", "one_time_buyers"] == pareto.loc["0%-20%", "one_time_buyers"] == 0
 
 
 def test_the_exercise_answers_say_what_the_review_found(public):
@@ -374,6 +395,28 @@ def test_the_exercise_answers_say_what_the_review_found(public):
     assert round(ch09._one_time_bought_again(data), 3) == 0.137  # "few of those came back"
     assert ch09._pareto_alive_customers(data) == 574  # "a fraction of BG/NBD's" 1,964
     assert int((public["alive"]["BG/NBD"] > 0.5).sum()) == 1964
+
+
+def test_the_holdout_is_underpredicted_from_its_first_quarter_on(public):
+    cdnow, summary, bgf = public["cdnow"], public["summary"], public["bgf"]
+    days = cdnow[(cdnow["date"] > "1997-09-30") & cdnow["customer_id"].isin(summary.index)
+                 ].drop_duplicates(["customer_id", "date"])
+    actual = days["date"].dt.to_period("Q").value_counts().sort_index()
+    assert actual.sum() == summary["frequency_holdout"].sum()
+    ends = np.array([92, 182, 273]) / 7  # Oct-Dec 1997, Jan-Mar 1998, Apr-Jun 1998
+    columns = summary["frequency"], summary["recency"], summary["T"]
+    to_end = [bgf.conditional_expected_purchases(t, *columns).sum() for t in ends]
+    predicted = np.diff(to_end, prepend=0)
+    assert list(actual) == [731, 656, 495] and list(np.rint(predicted)) == [634, 537, 482]
+    assert [round(e, 2) for e in predicted / actual.to_numpy() - 1] == [-0.13, -0.18, -0.03]
+
+
+def test_the_holdout_prose_says_when_customers_bought_more(root):
+    cells = _cells(root)
+    assert "a little more in 1998" not in _text(cells["ch09-holdout-read"])
+    read = _text(cells["ch09-holdout-quarters-read"])
+    assert "bought more in the holdout, from its first quarter on" in read
+    assert "13 % and 18 %" in read and "3 % short" in read
 
 
 def test_the_holdout_is_underpredicted_by_about_12_percent_and_one_timers_almost_exactly(public):
@@ -411,8 +454,24 @@ def test_the_residual_value_is_concentrated_and_grows_with_the_horizon(values):
     assert np.all(np.diff(gains) < 0)  # "ever more slowly"
 
 
+def test_the_spend_model_reproduces_the_published_fit_and_the_holdout_revenue_error(public):
+    summary, bgf = public["summary"], public["bgf"]
+    repeat = summary[summary["frequency"] > 0]
+    assert round(repeat["frequency"].corr(repeat["monetary_value"]), 2) == 0.11
+    params = GammaGamma().fit_summary(summary).params_
+    assert {k: round(v, 2) for k, v in params.items()} == {"p": 6.25, "q": 3.74, "gamma": 15.44}
+    assert round(params["p"] * params["gamma"] / (params["q"] - 1)) == 35  # "about $35"
+    ggf = GammaGamma().fit_summary(summary)
+    predicted = predicted_clv(bgf, ggf, summary, horizon=39, margin=1.0, discount_rate=0.0,
+                              unit="week").sum()
+    actual = (summary["frequency_holdout"] * summary["monetary_value_holdout"]).sum()
+    assert round(predicted / actual - 1, 3) == -0.156  # "about 16 % short"
+
+
 def test_both_models_fit_and_forecast_about_alike(public):
     bgf, pnbd, summary = public["bgf"], public["pnbd"], public["summary"]
+    # the published log-likelihoods, quoted in the prose
+    assert (round(bgf.log_likelihood_, 1), round(pnbd.log_likelihood_, 1)) == (-9582.4, -9595.0)
     assert abs(bgf.log_likelihood_ / pnbd.log_likelihood_ - 1) < 0.002
     forecasts = [m.conditional_expected_purchases(39, summary["frequency"], summary["recency"],
                                                   summary["T"]).sum() for m in (bgf, pnbd)]
@@ -429,6 +488,10 @@ def test_the_sbg_fit_is_the_papers_and_retention_rises_as_the_text_says(sbg):
     assert np.all(np.diff(regular) > 0) and np.all(np.diff(high_end) > 0)
     assert (round(regular[0], 2), round(regular[-1], 2)) == (0.63, 0.95)
     assert (round(high_end[0], 2), round(high_end[-1], 2)) == (0.85, 0.96)
+    observed_high_end = np.array(ACTIVE["High End"]) / np.array([1000, *ACTIVE["High End"][:-1]])
+    # "start a little higher (87 % in year 1) and dip in year 2 (85.5 %) before they climb"
+    assert (round(observed_high_end[0], 3), round(observed_high_end[1], 3)) == (0.869, 0.855)
+    assert np.all(np.diff(observed_high_end[1:7]) > 0)
     for name, model in sbg.items():  # "follows both also in the years 8 to 12 it never saw"
         counts = np.array(ACTIVE[name])
         observed = counts[7:] / counts[6:-1]
@@ -437,14 +500,31 @@ def test_the_sbg_fit_is_the_papers_and_retention_rises_as_the_text_says(sbg):
 
 def test_derl_rises_with_tenure_and_the_constant_rate_errs_both_ways(sbg):
     regular, d = sbg["Regular"], 0.10
-    derl = [regular.derl(d, renewals=n) for n in range(7)]
+    derl = [regular.derl(d, renewals=n) for n in range(8)]
     assert np.all(np.diff(derl) > 0)
-    assert round(derl[0]) == 3 and round(derl[6], 1) == 6.6
+    assert round(derl[0]) == 3 and round(derl[7], 1) == 6.8
     constant = (241 / 1000) ** (1 / 7)
-    assert round(constant, 2) == 0.82 and round(regular.retention_rate(7), 2) == 0.91
+    # the 241 = 1,000 x S(7) have renewed seven times; the renewal they face next is year 8's
+    assert 241 == ACTIVE["Regular"][6] and abs(1000 * float(regular.survival(7)) - 241) < 3
+    assert round(constant, 2) == 0.82 and round(regular.retention_rate(8), 2) == 0.92
     constant_derl = constant * (1 + d) / (1 + d - constant)
-    assert derl[0] < constant_derl < derl[6]  # too optimistic early, too pessimistic late
-    assert 241 * 100 * constant_derl / (241 * 100 * derl[6]) < 0.5  # "less than half"
+    assert derl[0] < constant_derl < derl[7]  # too optimistic early, too pessimistic late
+    base = pd.Series({"sBG": 241 * 100 * derl[7], "constant": 241 * 100 * constant_derl})
+    assert base.round(2).to_dict() == {"sBG": 164_899.79, "constant": 76_187.62}
+    assert round(base["constant"] / base["sBG"], 2) == 0.46  # "less than half"
+
+
+def test_the_241_are_valued_after_seven_renewals(root):
+    cells = _cells(root)
+    for cell_id in ("ch09-contract-constant", "ch09-contract-base"):
+        source = cells[cell_id].source
+        assert "renewals=7" in source and "renewals=6" not in source, cell_id
+    assert "retention_rate([1, 8])" in cells["ch09-contract-constant"].source
+    assert "after 7 renewals (the 241)" in cells["ch09-contract-constant"].source
+    assert "range(8)" in cells["ch09-contract-derl"].source
+    read = _text(cells["ch09-contract-constant-read"])
+    assert "241 who have renewed seven times (92 % renew next" in read
+    assert "renewed seven times" in _text(cells["ch09-contract-derl-read"])
 
 
 def test_derl_is_the_formula_the_text_shows(sbg):
@@ -475,6 +555,23 @@ def test_the_prose_names_the_quantity_and_the_assumptions(root):
     for words in ("Poisson", "gamma", "beta", "independently", "`alpha` is measured in the time unit"):
         assert words in assumptions, words
     assert "by construction" in _text(cells["ch09-alive-spike"])
+    assert "right after each repeat purchase (the first one starts the clock)" in assumptions
+    assert "scale = 1 / alpha" in assumptions and "scale parameter `alpha`" not in assumptions
+    assert "stacks the repeat buyers (dark) on the one-time buyers (light)" in _text(
+        cells["ch09-alive-histogram-intro"])
+    assert "alive in the model's sense" in _text(cells["ch09-alive-spike"])
+    assert "repeat buyers who fell silent" in _text(cells["ch09-alive-bands-read"])
+    assert "came back in the holdout" in _text(cells["ch09-alive-exercise-read"])
+    assert "52 whole weeks" in _text(cells["ch09-clv-intro"])
+    assert "over one year" not in _text(cells["ch09-clv-intro"])
+    assert "20 January and on 24 February" in _text(cells["ch09-rft"])
+
+
+def test_the_example_customer_doubled_orders_on_two_days(public):
+    cdnow = public["cdnow"]
+    orders = cdnow[(cdnow["customer_id"] == 773) & (cdnow["date"] <= "1997-09-30")]
+    doubled = orders["date"][orders["date"].duplicated()]
+    assert list(doubled.dt.strftime("%m-%d")) == ["01-20", "02-24"]
 
 
 def test_the_exercises_state_type_unit_and_convention(root):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from clv_course.datasets import load
 from clv_course.errors import InputError
@@ -145,6 +146,16 @@ def test_a_pareto_histogram_has_no_spike_to_point_at(summary):
     pareto = ParetoNBD().fit_summary(summary)
     figure = predictive.probability_alive_histogram(pareto, summary)
     assert len(figure.axes[0].texts) == 0 and "Pareto/NBD" in figure.axes[0].get_title()
+
+
+@pytest.mark.parametrize("model_class", [BGNBD, ParetoNBD])
+def test_the_histogram_legend_never_covers_the_tallest_bar(model_class, summary):
+    figure = predictive.probability_alive_histogram(model_class().fit_summary(summary), summary)
+    axes = figure.axes[0]
+    FigureCanvasAgg(figure).draw()  # lays the legend out where it will be shown
+    legend = axes.get_legend().get_window_extent()
+    tallest = max(axes.patches, key=lambda patch: patch.get_y() + patch.get_height())
+    assert not legend.overlaps(tallest.get_bbox().transformed(axes.transData))
 
 
 def test_alive_band_table_keeps_every_customer_and_puts_certainty_in_the_last_band(model,

@@ -62,16 +62,24 @@ def _rft_in_days(dates, end):
     return len(days) - 1, (days.max() - days.min()).days, (end - days.min()).days
 
 
+def _rft_whole_weeks(dates, end):
+    days = _days(dates)
+    return len(days) - 1, (days.max() - days.min()).days // 7, (end - days.min()).days // 7
+
+
 def _rft_cases(rng: np.random.Generator, data: CourseData) -> list[Case]:
     """Purchase histories of 1 to 8 days, some with two orders on one day, ending before ``end``.
 
     The first case has a same-day repeat and the second a single purchase day,
-    so each wrong answer is caught.
+    so each wrong answer is caught; the second case's T is not a whole number
+    of weeks, so rounding down to whole weeks is caught too.
     """
     cases = []
     for index in range(6):
         end = pd.Timestamp("1997-09-30") + pd.Timedelta(days=int(rng.integers(0, 400)))
         first = end - pd.Timedelta(days=int(rng.integers(30, 300)))
+        if index == 1 and (end - first).days % 7 == 0:
+            first -= pd.Timedelta(days=1)
         extra = 0 if index == 1 else int(rng.integers(1, 8))
         offsets = np.sort(rng.integers(1, (end - first).days + 1, extra))
         days = [first] + [first + pd.Timedelta(days=int(o)) for o in offsets]
@@ -154,6 +162,10 @@ def _predicted_to_week_78(data: CourseData) -> float:
                                                              *_columns(summary))))
 
 
+def _mean_holdout(data: CourseData) -> float:
+    return _predicted_holdout(data) / len(_fitted(data.seed)[0])
+
+
 def _actual_holdout(data: CourseData) -> float:
     summary, _model = _fitted(data.seed)
     return float(summary["frequency_holdout"].sum())
@@ -163,6 +175,14 @@ def _actual_holdout(data: CourseData) -> float:
 
 def _weekly_rate(annual_rate: float) -> float:
     return (1 + annual_rate) ** (1 / WEEKS_PER_YEAR) - 1
+
+
+def _weekly_rate_365(annual_rate: float) -> float:
+    return (1 + annual_rate) ** (7 / 365) - 1
+
+
+def _weekly_rate_continuous(annual_rate: float) -> float:
+    return float(np.log1p(annual_rate)) / WEEKS_PER_YEAR
 
 
 def _rate_cases(rng: np.random.Generator, data: CourseData) -> list[Case]:
@@ -189,7 +209,9 @@ def _base_cases(rng: np.random.Generator, data: CourseData) -> list[Case]:
     Every base has at least two tenures, so valuing everyone at one tenure is caught.
     """
     regular = ShiftedBetaGeometric.from_params(**REGULAR)
-    first = {tenure: round(1000 * float(regular.survival(tenure))) for tenure in range(1, 6)}
+    # the cohort won a year ago has all its 1,000 and faces its first renewal; the one won
+    # n years ago has renewed n - 1 times: 1,000 x S(n - 1) of it are left
+    first = {tenure: round(1000 * float(regular.survival(tenure - 1))) for tenure in range(1, 6)}
     cases = [Case((REGULAR["alpha"], REGULAR["beta"], first, 100.0, 0.1))]
     for _ in range(5):
         groups = np.sort(rng.choice(np.arange(1, 11), size=int(rng.integers(2, 6)),
@@ -252,7 +274,10 @@ EXERCISES = [
                                      "measured from the first one, not the time since the last "
                                      "purchase.")),
                             Wrong(N_("days instead of weeks"), _rft_in_days,
-                                  N_("Recency and T are in weeks here, of 7 days each."))]),
+                                  N_("Recency and T are in weeks here, of 7 days each.")),
+                            Wrong(N_("whole weeks only"), _rft_whole_weeks,
+                                  N_("Recency and T are not rounded to whole weeks: 10 days are "
+                                     "10 / 7 of a week, about 1.43, not 1."))]),
     ]),
     Exercise("ch09-probably-alive", N_("What \"probably alive\" means"), [
         ValuePart("one_time_share_of_alive", 2, _one_time_share_of_alive,
@@ -323,6 +348,9 @@ EXERCISES = [
                          Wrong(N_("horizon up to week 78"), _predicted_to_week_78,
                                N_("t is the length of the holdout (39 weeks), not the week "
                                   "number at its end.")),
+                         Wrong(N_("the mean, not the sum"), _mean_holdout,
+                               N_("That is the expected purchases of an average customer; the "
+                                  "question asks for all calibration customers together.")),
                          Wrong(N_("the actual holdout purchases"), _actual_holdout,
                                N_("That is what customers really bought in the holdout; the "
                                   "question asks what the model predicts."))]),
@@ -350,7 +378,19 @@ EXERCISES = [
                             Wrong(N_("a 52-week year"), lambda annual: (1 + annual) ** (1 / 52) - 1,
                                   N_("Close: your method is right, but your year has 52 weeks "
                                      "(364 days). The exercise counts a year as 365.25 days, "
-                                     "about 52.18 weeks, as stated in its instructions."))]),
+                                     "about 52.18 weeks, as stated in its instructions.")),
+                            Wrong(N_("a 365-day year"), _weekly_rate_365,
+                                  N_("Close: your method is right, but your year has 365 days. "
+                                     "The exercise counts a year as 365.25 days, about 52.18 "
+                                     "weeks, as stated in its instructions.")),
+                            Wrong(N_("a continuous rate"), _weekly_rate_continuous,
+                                  N_("That is the continuously compounded weekly rate; the model "
+                                     "discounts once per week, by 1 / (1 + d) each week, so you "
+                                     "need the rate that, compounded weekly over a year, gives "
+                                     "the yearly one.")),
+                            Wrong(N_("a percentage"), lambda annual: 100 * _weekly_rate(annual),
+                                  N_("Give the rate as a fraction (0.0018 for 0.18 %), not as a "
+                                     "percentage."))]),
     ]),
     Exercise("ch09-base-value", N_("What a subscriber base is worth"), [
         FunctionPart("base_value", 4, _base_value, _base_cases, tolerance=FIT_TOLERANCE,

@@ -3,7 +3,8 @@
 The story, one customer at a time (times in the summary's unit, e.g. weeks):
 
 - while alive, the customer buys at random at rate lambda (a Poisson process);
-- after each purchase she drops out for good with probability p;
+- right after each repeat purchase (the first purchase only starts the clock)
+  she drops out for good with probability p;
 - lambda varies across customers as gamma(r, alpha), p as beta(a, b).
 
 The data per customer are x (repeat purchases), t_x (time of the last one,

@@ -36,7 +36,7 @@ def _spend_arrays(frequency: ArrayLike, monetary_value: ArrayLike) -> tuple[np.n
     same_shapes({"frequency": x, "monetary_value": m})
     if ((x > 0) & (m <= 0)).any():
         raise InputError(_("The Gamma-Gamma model needs a positive mean spend for every repeat "
-                           "buyer ({count} have 0 or less); leave out refunds or free orders.")
+                           "buyer ({count} with 0 or less); leave out refunds or free orders.")
                          .format(count=int(((x > 0) & (m <= 0)).sum())))
     return x, m
 

@@ -215,7 +215,7 @@ def probability_alive_histogram(model: PurchaseModel, summary: pd.DataFrame, *,
     below, repeat buyers above. When customers sit at exactly P(alive) = 1 (in
     BG/NBD every one-time buyer does, by construction: one can only drop out
     right after a repeat purchase) an arrow says how many, so the spike is not
-    read as good news.
+    read as good news. The legend sits on the side away from the tallest bar.
     """
     _check_model(model)
     alive = np.asarray(model.probability_alive(summary["frequency"], summary["recency"],
@@ -235,7 +235,10 @@ def probability_alive_histogram(model: PurchaseModel, summary: pd.DataFrame, *,
         model=model_name(model)), _("Probability alive"), _("Customers"))
     percent_axis(axes, which="x")
     number_axis(axes)
-    axes.legend(loc="upper left")
+    # the legend goes to the side away from the tallest bar, so it never hides it
+    totals, edges = np.histogram(alive, bins=np.linspace(0, 1, bins + 1))
+    tallest = edges[int(np.argmax(totals))] + 0.5 / bins
+    axes.legend(loc="upper right" if tallest < 0.5 else "upper left")
     return figure
 
 
