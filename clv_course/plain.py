@@ -178,7 +178,7 @@ def mismatch(answer: Plain, expected: Plain, tolerance: Tolerance = Tolerance())
                 wanted=wanted, kind=_plain_kind(answer))
         return _mapping_mismatch(answer[tag], expected[tag], tolerance, tag)
     if type(expected) is dict:
-        if type(answer) is not dict:
+        if type(answer) is not dict or _is_tuple(answer):
             return _("Expected a dictionary, but this is {kind}.").format(kind=_plain_kind(answer))
         return _mapping_mismatch(answer, expected, tolerance, "dict")
     if type(expected) is list:

@@ -127,3 +127,9 @@ def test_a_tuple_and_a_list_with_the_same_items_match():
     from clv_course.plain import mismatch, to_plain
     assert mismatch(to_plain((1, 2.5)), to_plain([1, 2.5])) is None
     assert mismatch(to_plain([1, 2.5]), to_plain((1, 2.5))) is None
+
+
+def test_a_tuple_where_a_dictionary_is_expected_is_named_a_tuple():
+    from clv_course.plain import mismatch, to_plain
+    assert mismatch(to_plain(("a", "b", 3)), to_plain({"grow": "a", "cut": "b", "max": 3})) == \
+        "Expected a dictionary, but this is a tuple."

@@ -8,7 +8,7 @@ import pytest
 
 import clv_course as clv
 from clv_course.errors import InputError
-from clv_course.plots.capstone import clv_by_group
+from clv_course.plots.capstone import clv_by_group, value_against_cac
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +82,48 @@ def test_an_empty_series_is_refused():
     with pytest.raises(InputError, match="pandas Series"):
         clv_by_group(pd.Series(dtype=float), pd.Series(dtype=float), currency="EUR",
                      by="country")
+
+
+# ------------------------------------------------------------ a new customer's value against CAC
+
+@pytest.fixture(scope="module")
+def curves():
+    weeks = np.arange(261)
+    values = pd.DataFrame({"search": 20 + 0.5 * weeks, "referral": 20 + 0.6 * weeks,
+                           "marketplace": 15 + 0.3 * weeks}, index=weeks)
+    return values, pd.Series({"search": 38.0, "referral": 15.0, "marketplace": 9.0})
+
+
+def test_value_curves_name_their_axes_with_units(curves):
+    axes = value_against_cac(*curves, currency="EUR", unit="week").axes[0]
+    assert axes.get_xlabel() == "Weeks since the first purchase"
+    assert "EUR" in axes.get_ylabel() and axes.get_title()
+
+
+def test_one_curve_and_one_dashed_target_per_channel(curves):
+    values, cac = curves
+    axes = value_against_cac(values, cac, currency="EUR").axes[0]
+    solid = [line for line in axes.get_lines() if line.get_linestyle() == "-"]
+    dashed = [line for line in axes.get_lines()
+              if line.get_linestyle() == "--" and len(line.get_xdata()) == 2]
+    assert len(solid) == 3
+    assert sorted(line.get_ydata()[0] for line in dashed) == pytest.approx(sorted(3 * cac))
+
+
+def test_each_curve_ends_with_its_ratio(curves):
+    values, cac = curves
+    texts = [t.get_text() for t in value_against_cac(values, cac, currency="EUR").axes[0].texts]
+    assert len(texts) == 3 and f"{values['referral'].iloc[-1] / cac['referral']:.1f} : 1" in texts
+
+
+def test_value_curves_and_cac_must_name_the_same_channels(curves):
+    values, cac = curves
+    with pytest.raises(InputError, match="same channels"):
+        value_against_cac(values, cac.drop("search"), currency="EUR")
+
+
+def test_value_curves_refuse_an_unknown_unit_and_a_bad_target(curves):
+    with pytest.raises(InputError, match="unit"):
+        value_against_cac(*curves, currency="EUR", unit="fortnight")
+    with pytest.raises(InputError, match="positive"):
+        value_against_cac(*curves, currency="EUR", target=0)

@@ -1,8 +1,13 @@
-"""Chapter 10's figure: revenue and profit CLV of each group side by side.
+"""Chapter 10's figures: what a customer of each group is worth, and what winning one may cost.
 
-The capstone values customers per country (or any other group) with the
-retention-based formula; showing revenue next to profit keeps the margin's
-bite in view, which is the mistake a summary table hides most easily.
+- :func:`clv_by_group`: revenue and profit CLV of each group side by side. The
+  capstone values customers per country (or any other group) with the
+  retention-based formula; showing revenue next to profit keeps the margin's
+  bite in view, which is the mistake a summary table hides most easily.
+- :func:`value_against_cac`: the discounted margin a new customer of each
+  acquisition channel has brought after so many periods, against three times
+  the channel's CAC: where a curve crosses its line, the channel has reached
+  the 3 : 1 rule of thumb, and the gap at the end shows the room left.
 """
 
 from __future__ import annotations
@@ -12,14 +17,25 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from clv_course.errors import InputError
+from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
 from clv_course.plots import label, money_axis, new_figure, paired_money_bars
 
-__all__ = ["clv_by_group"]
+__all__ = ["clv_by_group", "value_against_cac"]
 
 REVENUE_COLOUR = "#aed6f1"
 PROFIT_COLOUR = "#28b463"
 #: the x-axis label for the shop's grouping columns; other names are shown as they are
+#: one colour per acquisition channel of the shop; other groups take the next free colour
+CHANNEL_COLOURS = {"search": "#2e86c1", "social": "#c0392b", "referral": "#28b463",
+                   "marketplace": "#e67e22"}
+SPARE_COLOURS = ["#7d3c98", "#7f8c8d", "#b7950b", "#17a589"]
+#: the x-axis of value_against_cac, per time unit
+SINCE_FIRST = {"day": N_("Days since the first purchase"),
+               "week": N_("Weeks since the first purchase"),
+               "month": N_("Months since the first purchase"),
+               "quarter": N_("Quarters since the first purchase"),
+               "year": N_("Years since the first purchase")}
 GROUP_LABELS = {"country": N_("Country"), "acquisition_channel": N_("Acquisition channel"),
                 "sales_channel": N_("Sales channel")}
 
@@ -60,4 +76,53 @@ def clv_by_group(revenue_clv: pd.Series, profit_clv: pd.Series, *, currency: str
           _("Per active customer"))
     money_axis(axes, currency)
     axes.margins(y=0.15)
+    return figure
+
+
+def value_against_cac(curves: pd.DataFrame, cac: pd.Series, *, currency: str, unit: str = "week",
+                      target: float = 3.0) -> Figure:
+    """One line per channel: a new customer's cumulative discounted margin, with ``target`` x CAC.
+
+    ``curves`` is indexed by the periods since the first purchase (0, 1, ...,
+    in ``unit``) with one column per channel; ``cac`` is a Series indexed by the
+    same channels. Each channel's ``target`` x CAC is drawn as a dashed line in
+    its colour, and each curve ends with its CLV:CAC ratio.
+    """
+    if not isinstance(curves, pd.DataFrame) or curves.empty:
+        raise InputError(_("Expected the value curves as a pandas DataFrame with one column per "
+                           "channel."))
+    cac = _values(cac, _("the CAC"))
+    if set(curves.columns) != set(cac.index):
+        raise InputError(_("The value curves and the CAC must name the same channels; got "
+                           "{curves} and {cac}.").format(curves=", ".join(map(str, curves.columns)),
+                                                        cac=", ".join(map(str, cac.index))))
+    if unit not in SINCE_FIRST:
+        raise InputError(_("The unit must be one of {units}; got {unit!r}.").format(
+            units=", ".join(SINCE_FIRST), unit=unit))
+    if not np.isfinite(target) or target <= 0:
+        raise InputError(_("The target ratio must be a positive number, such as 3; got {value}.")
+                         .format(value=target))
+    for channel in curves.columns:
+        _values(curves[channel], _("the value curve of {channel}").format(channel=channel))
+    spare = iter(SPARE_COLOURS * 4)
+    order = curves.iloc[-1].sort_values(ascending=False).index
+    figure, axes = new_figure(7.5, 4.5)
+    for channel in order:
+        colour = CHANNEL_COLOURS.get(str(channel)) or next(spare)
+        values = curves[channel].astype(float)
+        axes.plot(values.index, values.to_numpy(), color=colour, linewidth=2, label=str(channel))
+        axes.axhline(target * cac[channel], color=colour, linestyle="--", linewidth=1)
+        ratio = values.iloc[-1] / cac[channel]
+        axes.annotate(_("{ratio} : 1").format(ratio=fmt(ratio, "number", digits=1)),
+                      (values.index[-1], values.iloc[-1]), xytext=(4, 0),
+                      textcoords="offset points", va="center", color=colour, fontsize=9)
+    axes.plot([], [], color="grey", linestyle="--", linewidth=1,
+              label=_("{ratio} x CAC (dashed)").format(ratio=fmt(target, "number", digits=0)))
+    axes.legend(frameon=False, loc="upper left")
+    label(axes, _("What a new customer has brought, against {ratio} x what she cost").format(
+        ratio=fmt(target, "number", digits=0)), _(SINCE_FIRST[unit]),
+        _("Discounted margin per new customer ({currency})").format(currency=currency))
+    money_axis(axes, currency)
+    axes.set_xlim(curves.index[0], curves.index[-1] * 1.1)
+    axes.set_ylim(bottom=0)
     return figure
