@@ -177,6 +177,10 @@ def _case_problem(part: FunctionPart, case: Any, result: Any) -> str | None:
     status = result.get("status")
     if status == "raised":
         return _("your function raised {error}").format(error=_text(result.get("message")))
+    if status == "slow":
+        seconds = result.get("seconds")
+        return _("your function did not return within {seconds} seconds: does a loop in it ever "
+                 "stop?").format(seconds=seconds if type(seconds) in (int, float) else "?")
     if status == "placeholder":
         return _("your function returns the placeholder ...")
     if status == "type":

@@ -13,8 +13,11 @@ does not contain the answer key, and this module must work there.
 
 from __future__ import annotations
 
+import signal
+import threading
 import types
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,8 @@ from clv_course.plain import AnswerTypeError, describe, to_plain
 
 #: how much of a learner's error message is kept
 MAX_MESSAGE = 300
+#: seconds one call of a learner's function may take in a check (a loop that never ends)
+CALL_SECONDS = 10
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
 
 
@@ -103,9 +108,35 @@ def _is_stub(function: types.FunctionType) -> bool:
     return function.__code__.co_code == _stub.__code__.co_code
 
 
+class CallTookTooLong(Exception):
+    """A learner's function did not return within :data:`CALL_SECONDS`."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the block after ``seconds`` (on Unix, in the main thread; elsewhere no limit)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise CallTookTooLong
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _call(function: Any, call: Call) -> dict:
     try:
-        result = call.call(function)
+        with _time_limit(CALL_SECONDS):
+            result = call.call(function)
+    except CallTookTooLong:
+        return {"status": "slow", "seconds": CALL_SECONDS}
     except Exception as error:  # the learner's function failed: say how, go on
         return {"status": "raised", "message": error_text(error)}
     return plain_outcome(result)

@@ -138,3 +138,17 @@ def test_a_failed_public_call_shows_a_short_series_in_full():
     from clv_course.exercises import Case
     case = Case((pd.Series([3.5, 1.0]), 7))
     assert case.describe("f") == "f(<series of 2 values: 3.5, 1.0>, 7)"
+
+
+def test_a_function_that_never_returns_is_stopped_with_a_sentence(monkeypatch):
+    from clv_course import collecting
+    monkeypatch.setattr(collecting, "CALL_SECONDS", 0.2)
+
+    def simple_clv(aov, orders_per_month, years):
+        while True:
+            pass
+
+    report = _report({"simple_clv": simple_clv})
+    assert report.result.points == 0
+    assert "your function did not return within 0.2 seconds: does a loop in it ever stop?" \
+        in repr(report)
