@@ -1,6 +1,7 @@
 """Chapter 5: exercises that ask for a decision and accept every honest solution; prose that is
-true of the shop (no lags, noisy months, when "never pays back" holds); a payback chart whose
-axis says what its bars count."""
+true of the shop (no lags, noisy months, when "never pays back" holds, which channel takes the
+budget); the gross profit so far named as such, not as CLV; a payback chart whose axis says
+what its bars count."""
 
 from __future__ import annotations
 
@@ -174,8 +175,27 @@ def test_the_mistakes_the_review_asked_for_are_registered():
     assert {"active customers, not new ones", "active customers counted with refund rows"} \
         <= mistakes[("ch05-cac-2024", "cac_2024")]
     assert "whole months plus one" in mistakes[("ch05-payback", "payback_months")]
-    assert {"only the ratio rule", "only the payback rule", "the looser of the two limits"} \
-        <= mistakes[("ch05-max-cac", "max_allowable_cac")]
+    assert {"only the ratio rule", "only the payback rule", "the looser of the two limits",
+            "CLV times the target"} <= mistakes[("ch05-max-cac", "max_allowable_cac")]
+    assert "rounds to the nearest month" in mistakes[("ch05-payback", "payback_months")]
+    assert "mean of the monthly CACs" in mistakes[("ch05-cac-by-channel", "cac_by_channel")]
+    assert "unweighted mean of the channels' CACs" in mistakes[("ch05-cac-2024", "cac_2024")]
+    assert "refunds left out of the gross margin" \
+        in mistakes[("ch05-clv-cac-ratio", "ratio_by_channel")]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_rounding_to_the_nearest_month_fails_with_its_own_hint(seed):
+    """Fixed cases with a fractional part below one half: 100 / 30 (4, not 3), 10 / 30 (1, not 0)."""
+    part = get("ch05-payback").parts[0]
+    cases = part.public_cases(CourseData(None)) if seed is None \
+        else part.grading_cases(seed, CourseData(seed))
+    assert all(case in cases for case in [*ch05.SHORT_OF_HALF, ch05.ABOVE_HALF])
+    assert [c.call(part.reference) for c in ch05.SHORT_OF_HALF] == [4, 1]
+    outcome = _part("ch05-payback", "payback_months", lambda c, m: round(c / m), seed)
+    assert outcome.points == 0 and "not yet enough" in outcome.message
+    floor = _part("ch05-payback", "payback_months", lambda c, m: math.floor(c / m), seed)
+    assert "stops one month early" in floor.message  # not mistaken for rounding
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -206,6 +226,13 @@ def test_retyping_the_ratio_formula_does_not_pass_the_maximum_cac():
     outcome = _part("ch05-max-cac", "max_allowable_cac",
                     lambda clv_value, margin, target, months: clv_value / target)
     assert outcome.points == 0 and "cash rule" in outcome.message
+
+
+def test_clv_times_the_target_is_told_apart_from_the_payback_rule_alone():
+    outcome = _part("ch05-max-cac", "max_allowable_cac",
+                    _as_learners(lambda clv_value, margin, target, months:
+                                 min(clv_value * target, months * margin)))
+    assert outcome.points == 0 and "a third of the CLV" in outcome.message
 
 
 def test_the_max_cac_cases_make_each_rule_bind_somewhere():
@@ -251,6 +278,33 @@ def test_the_shop_has_no_lag_and_its_monthly_cac_is_noisy(public):
     same, following = _monthly(public), _monthly(public, shift=1)
     assert (same < following).all()  # "for every channel the same month ... steadier"
     assert (same > 0.1).all()  # "more than a tenth of the CAC"
+
+
+def test_the_monthly_spend_is_drawn_around_the_months_customers_so_no_lag_can_appear():
+    """ch05-lag-reading: "each month's spend was drawn around that month's new customers"."""
+    from clv_course import shop as simulation
+    source = textwrap.dedent(__import__("inspect").getsource(simulation))
+    assert "won.to_numpy() * cac * noise" in source
+
+
+def test_search_takes_about_half_the_budget_and_is_the_only_channel_below_3_to_1(public):
+    """ch05-budget-reading and ch05-ratio-reading."""
+    spend = public["cac_table"]["spend"]
+    assert spend.idxmax() == "search" and 0.48 < spend["search"] / spend.sum() < 0.55
+    assert round(spend["search"], -3) == 79_000 and round(spend.sum(), -3) == 152_000
+    by_channel = public["by_channel"]
+    ratio = (by_channel["gross_margin"].sum() / by_channel["customer_id"].nunique()
+             / public["cac_table"]["cac"]).round(1)
+    assert ratio.to_dict() == {"marketplace": 9.3, "referral": 9.0, "search": 2.9, "social": 3.6}
+
+
+def test_segments_differ_even_more_than_channels(public):
+    """ch05-summary: "whose value differs even more than the channels' did"."""
+    by_channel = public["by_channel"]
+    channel_value = by_channel["gross_margin"].sum() / by_channel["customer_id"].nunique()
+    profit = segments.value_per_customer(public["shop"])
+    tier_value = profit.groupby(segments.clv_tiers(profit)).mean()
+    assert tier_value.max() / tier_value.min() > 10 > channel_value.max() / channel_value.min()
 
 
 def test_every_customer_came_through_a_paid_channel(public):
@@ -314,6 +368,46 @@ def test_average_cac_is_not_marginal_cac_is_said_and_explained(root):
 def test_the_average_customer_is_not_said_never_to_pay_back(root):
     prose = "\n".join(_sources(root).values())
     assert "average customer **never**" not in prose and "average customer may never" not in prose
+
+
+def test_what_customers_brought_so_far_is_not_called_clv(root):
+    """Chapter 1: what customers have spent so far is not CLV; here it only stands in for it."""
+    sources = _sources(root)
+    prose = "\n".join(sources.values())
+    assert "historic CLV" not in prose and "Historic CLV" not in prose
+    assert "channel_clv" not in prose
+    assert "gross profit so far per customer" in sources["ch05-profit-clv"]
+    assert "understates" in sources["ch05-profit-clv"] and "discounting" in sources["ch05-profit-clv"]
+    assert "refund rows included" in sources["ch05-ratio-intro"]
+
+
+def test_the_clv_and_cac_legend_names_the_stand_in(public):
+    from clv_course.plots.acquisition import clv_and_cac
+    by_channel = public["by_channel"]
+    value = by_channel["gross_margin"].sum() / by_channel["customer_id"].nunique()
+    legend = clv_and_cac(value, public["cac_table"]["cac"], currency="EUR").axes[0].get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts[0] == "Gross profit so far (stand-in for profit CLV)" and "Profit CLV" not in texts
+
+
+def test_the_lag_prose_blames_the_simulation_not_small_months(root):
+    sources = _sources(root)
+    assert "bought at the same price" not in sources["ch05-lag-intro"]
+    assert "per new customer from month to month" in sources["ch05-lag-intro"]
+    reading = sources["ch05-lag-reading"]
+    assert "few customers a month" not in reading and "simulated shop" in reading
+    assert "Real data needs the check" in reading
+
+
+def test_the_maximum_cac_states_the_customer_stays_through_the_window(root):
+    assert "throughout the payback window" in _sources(root)["ch05-max-cac-intro"]
+
+
+def test_the_charts_are_read_out(root):
+    ids = [cell.id for cell in _master(root).cells]
+    for chart, reading in (("ch05-chart", "ch05-chart-reading"),
+                           ("ch05-ratio-chart", "ch05-ratio-reading")):
+        assert ids.index(reading) == ids.index(chart) + 1
 
 
 def test_the_exercise_states_the_exact_multiple_convention(root):

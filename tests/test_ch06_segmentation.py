@@ -1,6 +1,7 @@
 """Chapter 6: exercises that ask for a decision and accept every honest solution; prose that is
 true of the shop (a "new" segment without new customers, tiers that favour old customers, how
-few customers bring 80 %); no answer shown on a chart before its exercise."""
+few customers bring 80 %, compared like with like); the profit so far named as such, not as
+CLV; no answer shown on a chart before its exercise."""
 
 from __future__ import annotations
 
@@ -99,6 +100,23 @@ SOLUTIONS = {
             def value_deciles(values):
                 return segments.quantile_scores(values, 10)
         """,
+        "ceil of 10 x rank / n": """
+            def value_deciles(values):
+                ranks = values.rank(method="first")
+                return np.ceil(10 * ranks / len(values)).astype(int)
+        """,
+        "percentile ranks": """
+            def value_deciles(values):
+                return np.ceil(values.rank(method="first", pct=True) * 10).astype(int)
+        """,
+        "split the sorted list into ten": """
+            def value_deciles(values):
+                ordered = values.sort_values(kind="stable")
+                deciles = pd.Series(0, index=values.index)
+                for number, chunk in enumerate(np.array_split(ordered.index.to_numpy(), 10), 1):
+                    deciles[chunk] = number
+                return deciles
+        """,
     },
     "ch06-gini": {
         "trapezoids by hand": """
@@ -186,6 +204,27 @@ def test_retyping_the_closed_gini_formula_is_not_the_exercise(root):
     assert formula > ids.index("ch06-gini-check")
 
 
+def test_the_decile_cases_hold_a_multiple_of_ten_customers_with_ties():
+    """So ten equal groups exist and every honest way of cutting them agrees."""
+    part = get("ch06-deciles").parts[0]
+    for cases in (part.public_cases(CourseData(None)),
+                  part.grading_cases(GRADING_SEED, CourseData(GRADING_SEED))):
+        for case in cases:
+            values = case.args[0]
+            assert len(values) % 10 == 0 and values.duplicated().any()
+            assert (case.call(part.reference).value_counts() == len(values) // 10).all()
+
+
+def test_tied_ranks_and_cut_values_are_named_mistakes():
+    mistakes = {w.mistake for w in get("ch06-deciles").parts[0].wrong}
+    assert "tied customers kept together" in mistakes
+    for learner in (lambda v: pd.qcut(v.rank(method="average"), 10, labels=False) + 1,
+                    lambda v: pd.qcut(v.rank(method="dense"), 10, labels=False) + 1,
+                    lambda v: pd.qcut(v, 10, labels=False, duplicates="drop") + 1):
+        outcome = _part("ch06-deciles", "value_deciles", _as_learners(learner))
+        assert outcome.points == 0 and "rank of their own" in outcome.message
+
+
 def test_the_gini_cases_include_equal_customers_and_one_with_everything():
     part = get("ch06-gini").parts[0]
     for cases in (part.public_cases(CourseData(None)),
@@ -259,11 +298,42 @@ def test_no_customer_of_the_shop_has_negative_profit(public):
     assert (public["profit"] >= 0).all()
 
 
-def test_the_figures_name_profit_and_euros(public):
+def test_the_figures_name_profit_as_a_share_without_a_currency(public):
     for figure in (concentration_plot(public["profit"]), decile_plot(public["profit"])):
         axes = figure.axes[0]
-        assert "profit" in axes.get_ylabel() and "EUR" in axes.get_ylabel()
+        assert axes.get_ylabel() == "Share of total profit (gross margin)"
         assert "profit" in axes.get_xlabel() and "value" not in axes.get_ylabel()
+
+
+def test_the_concentration_chart_marks_where_80_percent_is_reached(public):
+    axes = concentration_plot(public["profit"], highlight=0.2, reach=0.8).axes[0]
+    needed = ch06._customers_for(public["profit"])
+    texts = [text.get_text() for text in axes.texts]
+    assert any("bring 80" in text and clv.fmt(needed, "percent", digits=1) in text
+               for text in texts), texts
+    assert any(list(line.get_ydata())[:2] == [0.8, 0.8] for line in axes.get_lines())
+
+
+def test_the_decile_and_gini_readings_are_true(public):
+    """ch06-decile-reading, ch06-gini-reading, ch06-top-share-reading (shop revenue row)."""
+    profit = public["profit"]
+    share = profit.groupby(segments.value_deciles(profit)).sum() / profit.sum()
+    assert round(share[10], 3) == 0.430 and round(share.loc[1:5].sum(), 3) == 0.139
+    assert 2.9 < share[10] / share.loc[1:5].sum() < 3.2  # "three times"
+    assert share[10] / 10 > 24 * share[1] / 10  # one of decile 10 is worth dozens of decile 1
+    revenue = segments.value_per_customer(public["shop"], "amount")
+    cdnow = segments.value_per_customer(public["cdnow"], "amount")
+    gini = {name: round(segments.gini(v), 3) for name, v in
+            (("profit", profit), ("revenue", revenue), ("cdnow", cdnow))}
+    assert gini == {"profit": 0.561, "revenue": 0.557, "cdnow": 0.635}
+    assert segments.top_share(cdnow, 0.2) > segments.top_share(revenue, 0.2)
+    assert ch06._customers_for(cdnow) < ch06._customers_for(revenue)  # "the conclusion holds"
+
+
+def test_about_half_of_cdnow_bought_once(public):
+    cdnow = public["cdnow"]
+    frequency = segments.rfm_table(cdnow, reference_date=cdnow["date"].max())["frequency"]
+    assert 0.45 < (frequency == 1).mean() < 0.55
 
 
 # ------------------------------------------------------------------------ the notebook's form
@@ -281,7 +351,38 @@ def test_the_chapter_teaches_tenure_tenure_bias_and_a_spend_cap(root):
     sources = {cell.id: cell.source for cell in _master(root).cells}
     assert "RFM cannot see tenure" in sources["ch06-tenure-intro"]
     assert "grows with tenure" in sources["ch06-tier-tenure-intro"]
-    assert "Chapter 7" in sources["ch06-spend-intro"] and "tier_value / 3" in sources["ch06-spend"]
+    assert "tier_value / 3" in sources["ch06-spend"]
+
+
+def test_the_prose_agrees_with_the_package_and_with_the_other_chapters(root):
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    prose = "\n".join(sources.values())
+    # chapter 7 targets the most active customers, not a cap per segment
+    assert "Chapter 7 uses" not in prose and "target of personalised offers" not in prose
+    # chapter 1: what customers have spent so far is not CLV
+    assert "historic CLV" not in prose
+    assert "understates" in sources["ch06-tiers-intro"] and "so far" in sources["ch06-tiers-intro"]
+    # segment_actions: the "new" rule is high R and low F, which the table's caveat says too
+    assert "describes it as customers whose first" not in sources["ch06-tenure-intro"]
+    assert "as if these\ncustomers had just joined" in sources["ch06-tenure-intro"]
+    assert "cannot see how long ago" in " ".join(segments.segment_actions().loc["new"])
+    assert 'option_context("display.max_colwidth", None)' in sources["ch06-actions"]
+    assert "removes this bias" not in sources["ch06-tier-tenure-reading"]
+    assert "most customers bought only once" not in prose
+    assert "within one customer" in sources["ch06-deciles-intro"]
+
+
+def test_the_concentration_and_lorenz_curves_are_kept_apart(root):
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    assert "concentration (Lorenz)" not in "\n".join(sources.values())
+    assert sources["ch06-lorenz-intro"].startswith("## How concentrated value is: the "
+                                                   "concentration curve")
+
+
+def test_the_student_notebook_has_one_placeholder_for_the_top_share(root):
+    student = nbformat.read(root / "notebooks/en/06_segmentation.ipynb", as_version=4)
+    cell = next(cell for cell in student.cells if cell.id == "ch06-top-share")
+    assert cell.source.strip().splitlines() == ["share_for_80 = ...  # your code here"]
 
 
 def test_no_cell_shows_a_bare_tuple_and_code_cells_are_short(root):

@@ -136,3 +136,16 @@ def test_payback_curve_ticks_whole_periods_and_names_the_currency():
 
 def test_clv_and_cac_names_the_currency_on_its_axis(channels):
     assert "EUR" in clv_and_cac(*channels, currency="EUR").axes[0].get_ylabel()
+
+
+def test_the_ratio_chart_names_what_stands_in_for_clv():
+    ratio = pd.Series({"search": 2.9, "referral": 9.0})
+    assert clv_cac_ratio_chart(ratio).axes[0].get_ylabel() == "Profit CLV / CAC"
+    named = clv_cac_ratio_chart(ratio, value_name="Gross profit so far per customer")
+    assert named.axes[0].get_ylabel() == "Gross profit so far per customer / CAC"
+
+
+def test_the_clv_and_cac_legend_says_the_bars_are_profit_so_far(channels):
+    legend = clv_and_cac(*channels, currency="EUR").axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "Gross profit so far (stand-in for profit CLV)", "CAC"]

@@ -188,14 +188,22 @@ def test_the_decile_plot_has_ten_labelled_bars(shop_profit):
     assert axes.get_title() and axes.get_xlabel() and axes.get_ylabel()
 
 
-def test_the_figures_say_what_they_measure_and_in_which_currency(shop_profit):
+def test_the_figures_say_what_they_measure_as_shares_without_a_currency(shop_profit):
+    """A share of the total has no unit: the axes name the measure, not a currency."""
     for figure in (concentration_plot(shop_profit), decile_plot(shop_profit)):
         axes = figure.axes[0]
         assert "profit" in axes.get_title() and "profit" in axes.get_xlabel()
-        assert "profit" in axes.get_ylabel() and "EUR" in axes.get_ylabel()
+        assert axes.get_ylabel() == "Share of total profit (gross margin)"
     revenue = segments.value_per_customer(load("cdnow"), "amount")
-    axes = decile_plot(revenue, measure="revenue", currency="USD").axes[0]
-    assert "revenue" in axes.get_ylabel() and "USD" in axes.get_ylabel()
+    axes = decile_plot(revenue, measure="revenue").axes[0]
+    assert axes.get_ylabel() == "Share of total revenue"
+
+
+def test_the_concentration_plot_can_mark_both_readings_or_only_one(shop_profit):
+    with_guide = concentration_plot(shop_profit, reach=0.8).axes[0]
+    assert any("bring 80" in text.get_text() for text in with_guide.texts)
+    without = concentration_plot(shop_profit, reach=None).axes[0]
+    assert [text.get_text().startswith("top 20") for text in without.texts] == [True]
 
 
 def test_an_unknown_measure_is_a_clear_error(shop_profit):

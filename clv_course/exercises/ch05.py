@@ -58,6 +58,15 @@ def _cac_inverted(data: CourseData) -> pd.Series:
     return _won(data) / _spend(data)
 
 
+def _cac_mean_of_months(data: CourseData) -> pd.Series:
+    """The mean of the monthly CACs: every month weighs the same, however few it won."""
+    marketing, customers = _marketing(data), _customers(data)
+    spend = marketing.pivot_table(index="month", columns="channel", values="spend", aggfunc="sum")
+    won = (customers.groupby([customers["first_purchase"].dt.to_period("M"), CHANNEL]).size()
+           .unstack().reindex(spend.index))
+    return (spend / won).mean()
+
+
 # ---------------------------------------------------------------- 5.2 CAC of one year
 
 def _spend_in_year(data: CourseData) -> float:
@@ -86,6 +95,14 @@ def _cac_2024_active_with_refunds(data: CourseData) -> float:
     return _spend_in_year(data) / active
 
 
+def _cac_2024_mean_of_channels(data: CourseData) -> float:
+    """The unweighted mean of the channels' 2024 CACs: a small channel weighs as a big one."""
+    marketing, customers = _marketing(data), _customers(data)
+    spend = marketing[marketing["month"].dt.year == YEAR].groupby("channel")["spend"].sum()
+    won = customers[customers["first_purchase"].dt.year == YEAR].groupby(CHANNEL).size()
+    return float((spend / won).mean())
+
+
 def _cac_2024_all_spend(data: CourseData) -> float:
     customers = _customers(data)
     return _marketing(data)["spend"].sum() / (customers["first_purchase"].dt.year == YEAR).sum()
@@ -111,6 +128,13 @@ def _ratio_inverted(data: CourseData) -> pd.Series:
     return _cac_by_channel(data) / _per_customer(data, "gross_margin")
 
 
+def _ratio_without_refunds(data: CourseData) -> pd.Series:
+    shop = _shop(data)
+    orders = shop[~shop["is_refund"]]
+    return (orders.groupby(CHANNEL)["gross_margin"].sum()
+            / shop.groupby(CHANNEL)["customer_id"].nunique() / _cac_by_channel(data))
+
+
 def _ratio_one_clv(data: CourseData) -> pd.Series:
     shop = _shop(data)
     return shop["gross_margin"].sum() / shop["customer_id"].nunique() / _cac_by_channel(data)
@@ -126,13 +150,18 @@ def _payback_months(cac: float, monthly_margin: float) -> float:
 #: exact multiples: the margins of a whole number of months repay the CAC exactly (CAC 90,
 #: margin 30: 3 months), where "whole months, plus one" is one month late
 EXACT_PAYBACK = [Case((90.0, 30.0)), Case((100.0, 25.0))]
+#: fractional parts below one half, where rounding to the nearest month is early: 100 / 30 =
+#: 3.33 months (payback 4), 10 / 30 = 0.33 months (payback 1, rounding gives 0)
+SHORT_OF_HALF = [Case((100.0, 30.0)), Case((10.0, 30.0))]
+#: and one above one half (50 / 30 = 1.67 months, payback 2), where rounding down is early
+ABOVE_HALF = Case((50.0, 30.0))
 
 
 def _payback_cases(rng, data: CourseData) -> list[Case]:
-    cases = list(EXACT_PAYBACK)
+    cases = [*EXACT_PAYBACK, *SHORT_OF_HALF, ABOVE_HALF]
     margin, months = int(rng.integers(3, 40)), int(rng.integers(2, 13))
     cases.append(Case((float(margin * months), float(margin))))  # integers: the division is exact
-    while len(cases) < 8:
+    while len(cases) < 11:
         cac, margin = round(float(rng.uniform(8, 200)), 2), round(float(rng.uniform(2, 40)), 2)
         months = cac / margin
         if abs(months - round(months)) > 1e-3:  # not a whole number: rounding down is caught
@@ -155,7 +184,8 @@ def _max_allowable_cac(clv: float, monthly_margin: float, target_ratio: float,
 def _allowable_cases(rng, data: CourseData) -> list[Case]:
     """Cases where the ratio binds, where the payback binds, and one where both give 100 EUR."""
     cases = [Case((300.0, 10.0, 3.0, 12)), Case((300.0, 10.0, 3.0, 6)),
-             Case((300.0, 12.5, 3.0, 8))]
+             Case((300.0, 12.5, 3.0, 8)),
+             Case((60.0, 10.0, 2.0, 24))]  # CLV x target (120) is below the payback limit (240)
     for _ in range(3):
         margin = round(float(rng.uniform(3, 40)), 2)
         months = int(rng.choice([3, 6, 12, 18, 24]))
@@ -175,6 +205,10 @@ def _payback_cap_only(clv, margin, target, months):
 
 def _looser_cap(clv, margin, target, months):
     return max(clv / target, months * margin)
+
+
+def _clv_times_target(clv, margin, target, months):
+    return min(clv * target, months * margin)
 
 
 def _margin_at_month_end(clv, margin, target, months):
@@ -199,7 +233,11 @@ EXERCISES = [
                                   "channel), not the total budget.")),
                          Wrong(N_("customers divided by spend"), _cac_inverted,
                                N_("That is customers per euro; CAC is euros per customer: spend "
-                                  "divided by customers."))]),
+                                  "divided by customers.")),
+                         Wrong(N_("mean of the monthly CACs"), _cac_mean_of_months,
+                               N_("An average of monthly CACs gives a month that won few "
+                                  "customers as much weight as one that won many. A channel's CAC "
+                                  "is its whole spend over all the customers it won."))]),
     ]),
     Exercise("ch05-cac-2024", N_("The acquisition cost of one year"), [
         ValuePart("cac_2024", 2, _cac_2024,
@@ -220,16 +258,27 @@ EXERCISES = [
                                   "was in 2024.")),
                          Wrong(N_("spend of both years"), _cac_2024_all_spend,
                                N_("Match the periods: keep only the spend of the months of 2024, "
-                                  "the year whose new customers you count."))]),
+                                  "the year whose new customers you count.")),
+                         Wrong(N_("unweighted mean of the channels' CACs"),
+                               _cac_2024_mean_of_channels,
+                               N_("An average of the four channels' CACs counts a channel that "
+                                  "won few customers as much as one that won many. The shop's "
+                                  "CAC is all of its 2024 spend over all of its new customers of "
+                                  "2024."))]),
     ]),
     Exercise("ch05-clv-cac-ratio", N_("CLV:CAC per channel"), [
         ValuePart("ratio_by_channel", 3, _ratio_by_channel,
-                  hint=N_("A channel's profit CLV is its customers' total gross margin divided by "
-                          "the number of those customers, channel by channel in the shop table. "
-                          "Divide it by the channel's CAC."),
+                  hint=N_("For the CLV take a channel's gross profit so far: its customers' "
+                          "total gross margin, refunds included, divided by the number of those "
+                          "customers, channel by channel in the shop table. Divide it by the "
+                          "channel's CAC."),
                   wrong=[Wrong(N_("revenue CLV instead of profit"), _ratio_revenue,
                                N_("CAC is paid out of profit, not revenue: use the gross_margin "
                                   "column, not amount.")),
+                         Wrong(N_("refunds left out of the gross margin"), _ratio_without_refunds,
+                               N_("Refund rows carry negative gross margin: profit the shop gave "
+                                  "back. Keep them, or the channels look more profitable than "
+                                  "they are.")),
                          Wrong(N_("CAC divided by CLV"), _ratio_inverted,
                                N_("The ratio is CLV over CAC: how many times the customer repays "
                                   "what they cost.")),
@@ -242,7 +291,11 @@ EXERCISES = [
                      hint=N_("The payback period is the smallest whole number of months whose "
                              "margins add up to at least the CAC. When they add up to exactly "
                              "the CAC, that month is the payback month."),
-                     wrong=[Wrong(N_("rounds down"),
+                     wrong=[Wrong(N_("rounds to the nearest month"),
+                                  lambda cac, margin: round(cac / margin),
+                                  N_("With 100 EUR and 30 EUR a month, three months bring 90 EUR, "
+                                     "not yet enough: take the next whole month.")),
+                            Wrong(N_("rounds down"),
                                   lambda cac, margin: math.floor(cac / margin),
                                   N_("Rounding down stops one month early, before the margin has "
                                      "repaid the whole CAC: take the next whole month.")),
@@ -277,6 +330,10 @@ EXERCISES = [
                             Wrong(N_("the looser of the two limits"), _looser_cap,
                                   N_("The larger limit breaks the other rule. The CAC must obey "
                                      "both, so the stricter limit decides.")),
+                            Wrong(N_("CLV times the target"), _clv_times_target,
+                                  N_("A higher target must lower the most you may pay, not raise "
+                                     "it: at a ratio of 3 the customer must be worth three times "
+                                     "their CAC, so the CAC may be at most a third of the CLV.")),
                             Wrong(N_("margin at the end of the month"), _margin_at_month_end,
                                   N_("In this course the margin arrives at the start of each "
                                      "month: within k months the customer brings k monthly "

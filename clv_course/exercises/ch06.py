@@ -93,10 +93,15 @@ def _customers_for_80_count(data: CourseData) -> float:
 # ---------------------------------------------------------------- deciles and Gini
 
 def _value_cases(rng, data: CourseData) -> list[Case]:
-    """Customer values in whole euros (so some tie), labelled by made-up customer ids."""
+    """Customer values in whole euros (so some tie), labelled by made-up customer ids.
+
+    The number of customers is a multiple of 10, so ten groups of exactly equal size exist and
+    every way of cutting them (cut ranks into ten, ceil of 10 x rank / n, split the sorted list
+    into ten) gives the same deciles.
+    """
     cases = []
     for _ in range(5):
-        n = int(rng.integers(40, 240))
+        n = 10 * int(rng.integers(4, 24))
         ids = [f"C{number:05d}" for number in rng.choice(99_999, size=n, replace=False)]
         values = np.round(rng.gamma(0.8, 80.0, size=n))
         cases.append(Case((pd.Series(values, index=ids, name="profit"),)))
@@ -109,6 +114,12 @@ def _equal_width_deciles(values: pd.Series) -> pd.Series:
 
 def _value_deciles(values: pd.Series) -> pd.Series:
     return segments.value_deciles(values)
+
+
+def _deciles_ties_together(values: pd.Series) -> pd.Series:
+    """Deciles that keep tied customers together. Cut into ten, average ranks, dense ranks and
+    the values themselves all give the same groups: one mistake, one hint."""
+    return pd.qcut(values.rank(method="average"), 10, labels=False) + 1
 
 
 def _gini_cases(rng, data: CourseData) -> list[Case]:
@@ -215,10 +226,11 @@ EXERCISES = [
     ]),
     Exercise("ch06-deciles", N_("Value deciles"), [
         FunctionPart("value_deciles", 3, _value_deciles, _value_cases,
-                     hint=N_("Deciles are ten groups of equal size. Give tied customers distinct ranks "
-                             "first (the first in the table ranks lower), cut the ranks, not the "
-                             "values, into ten groups, and number them 1 to 10 as whole numbers, "
-                             "keeping the customers' index."),
+                     hint=N_("Deciles are ten groups of equal size (within one customer when "
+                             "the number of customers is not a multiple of 10). Give tied "
+                             "customers distinct ranks first (the first in the table ranks "
+                             "lower), cut the ranks, not the values, into ten groups, and number "
+                             "them 1 to 10 as whole numbers, keeping the customers' index."),
                      wrong=[Wrong(N_("1 for the most valuable"),
                                   lambda v: 11 - segments.value_deciles(v),
                                   N_("The order is the wrong way round: decile 10 should hold the "
@@ -230,7 +242,15 @@ EXERCISES = [
                             Wrong(N_("equal-width bins"), _equal_width_deciles,
                                   N_("Those are bins of equal width in euros, so most customers "
                                      "land in decile 1. Deciles are groups of equal size: ten "
-                                     "groups with the same number of customers each."))]),
+                                     "groups with the same number of customers each.")),
+                            Wrong(N_("tied customers kept together"),
+                                  _deciles_ties_together,
+                                  N_("Tied customers land in the same group there, whether you cut "
+                                     "the values themselves or ranks that give ties one rank "
+                                     "(average or dense ranks), so a group of ties cannot be split "
+                                     "at a decile edge and the groups come out unequal. Give every "
+                                     "customer a rank of their own; among tied customers, the "
+                                     "first in the table ranks lower."))]),
     ]),
     Exercise("ch06-gini", N_("The Gini coefficient"), [
         FunctionPart("gini", 3, _gini, _gini_cases,

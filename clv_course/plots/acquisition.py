@@ -1,6 +1,7 @@
 """Chapter 5's figures: what a customer is worth against what winning them costs.
 
-Three views a marketer needs side by side: profit CLV next to CAC per channel,
+Three views a marketer needs side by side: what a customer is worth (chapter 5
+uses the gross profit so far per customer as a stand-in for profit CLV) next to CAC per channel,
 the CLV:CAC ratio against the 3:1 rule of thumb, and the cumulative expected
 margin of one customer climbing towards the CAC it has to earn back.
 """
@@ -42,7 +43,10 @@ def _series(values: pd.Series, what: str) -> pd.Series:
 
 
 def clv_and_cac(clv: pd.Series, cac: pd.Series, *, currency: str) -> Figure:
-    """Profit CLV and CAC per channel as paired bars, each labelled with its amount.
+    """What a customer is worth and CAC per channel as paired bars, each labelled with its amount.
+
+    ``clv`` is the gross profit so far per customer, standing in for profit CLV (the
+    legend says so): it understates customers still buying and ignores discounting.
 
     ``clv`` and ``cac`` are Series indexed by channel; they must name the same
     channels (the order of ``clv`` is kept), so no channel silently drops out.
@@ -54,7 +58,8 @@ def clv_and_cac(clv: pd.Series, cac: pd.Series, *, currency: str) -> Figure:
                                  cac=", ".join(map(str, cac.index))))
     cac = cac.reindex(clv.index)
     figure, axes = new_figure(7.5, 4.0)
-    paired_money_bars(axes, [(clv, CLV_COLOUR, _("Profit CLV")), (cac, CAC_COLOUR, _("CAC"))],
+    worth = _("Gross profit so far (stand-in for profit CLV)")
+    paired_money_bars(axes, [(clv, CLV_COLOUR, worth), (cac, CAC_COLOUR, _("CAC"))],
                       currency=currency)
     axes.legend(frameon=False)
     label(axes, _("What a customer is worth and what winning one costs"),
@@ -64,11 +69,13 @@ def clv_and_cac(clv: pd.Series, cac: pd.Series, *, currency: str) -> Figure:
     return figure
 
 
-def clv_cac_ratio_chart(ratio: pd.Series, *, target: float = 3.0) -> Figure:
+def clv_cac_ratio_chart(ratio: pd.Series, *, target: float = 3.0,
+                        value_name: str | None = None) -> Figure:
     """CLV:CAC per channel as bars, with the target ratio drawn as a dashed line.
 
     Bars below the target are drawn in red, so the channels that fall short of
-    the rule of thumb stand out.
+    the rule of thumb stand out. ``value_name`` names what stands in the numerator
+    on the y-axis ("Gross profit so far per customer"); by default "Profit CLV".
     """
     ratio = _series(ratio, _("the CLV:CAC ratio"))
     if not np.isfinite(target) or target <= 0:
@@ -85,7 +92,7 @@ def clv_cac_ratio_chart(ratio: pd.Series, *, target: float = 3.0) -> Figure:
                  label=_("Rule of thumb: {ratio} : 1").format(ratio=fmt(target, "number", digits=0)))
     axes.legend(frameon=False, loc="upper right")
     label(axes, _("CLV:CAC ratio per acquisition channel"), _("Acquisition channel"),
-          _("Profit CLV / CAC"))
+          _("{value} / CAC").format(value=value_name) if value_name else _("Profit CLV / CAC"))
     number_axis(axes, digits=0)
     axes.margins(y=0.12)
     return figure
