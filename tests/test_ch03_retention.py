@@ -231,7 +231,74 @@ def test_the_two_lifespans_compare_as_the_text_says(run):
 def test_the_quoted_third_year_share_is_the_matrix_cell(root, public):
     sources = {cell.id: cell.source for cell in _master(root).cells}
     share = clv.cohorts.retention_matrix(public["shop"], unit="year").loc["2023", 2]
-    assert f"{share:.1%}".replace("%", " %") in sources["ch03-expected-lifetime-read"]
+    assert f"{share:.1%}".replace("%", " %") in sources["ch03-expected-vs-cohort-read"]
+
+
+def test_the_quoted_active_years_are_computed(root, public):
+    text = {cell.id: cell.source for cell in _master(root).cells}["ch03-expected-vs-cohort-read"]
+    churn = clv.metrics.churn_rate(public["shop"], unit="year")["2025"]
+    row = clv.cohorts.retention_matrix(public["shop"], unit="year").loc["2023"]
+    assert f"{ch03._active_periods(churn, 3):.2f} against the cohort's {row.sum():.2f}" in text
+    assert f"{(1 - churn) ** 2:.1%}".replace("%", " %") in text
+    assert (row[1:] > (1 - churn) ** pd.Index([1, 2])).all()  # "above it from the second year on"
+
+
+def _gaps(orders):
+    return orders.sort_values("date").groupby("customer_id")["date"].diff().dt.days.dropna()
+
+
+def test_most_gaps_fit_in_a_year_not_in_a_quarter(run):
+    _seed, t = run
+    gaps = _gaps(t["orders"])
+    assert gaps.median() < 92  # the usual gap is shorter than a quarter ...
+    assert (gaps < 200).mean() > 0.9 > (gaps < 92).mean()  # ... but 9 in 10 need about 200 days
+    assert gaps.quantile(0.9) < 365
+
+
+def test_the_quoted_gaps_are_computed(root, public):
+    text = {cell.id: cell.source for cell in _master(root).cells}["ch03-gaps-read"]
+    gaps = _gaps(public["orders"])
+    for quoted in (gaps.median(), gaps.mean(), gaps.quantile(0.75), gaps.quantile(0.9)):
+        assert f"{quoted:.0f}" in text, quoted
+    assert "at least as long as the usual time" not in "\n".join(
+        cell.source for cell in _master(root).cells)
+
+
+def test_no_cohort_starts_in_2025(run):
+    _seed, t = run
+    matrix = clv.cohorts.retention_matrix(t["shop"], unit="year")
+    assert [str(cohort) for cohort in matrix.index] == ["2023", "2024"]
+
+
+def test_one_time_buyers_all_never_ordered_after_the_first_quarter(run):
+    _seed, t = run
+    active, still, one_time = _first_quarter_split(t["orders"])
+    quarter = t["orders"]["date"].dt.to_period("Q")
+    first = quarter.groupby(t["orders"]["customer_id"]).transform("min")
+    rows = t["orders"][first == pd.Period("2023Q1")]
+    once = rows.groupby("customer_id").size() == 1
+    assert (~still[1][once[once].index]).all()
+    assert one_time <= (~still[1]).mean()
+
+
+def test_the_cohort_share_states_the_orders_only_convention(root):
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    assert "refund rows don't make a customer active" in sources["ch03-cohort-share-intro"]
+
+
+@pytest.mark.parametrize("exercise_id, mistake", [
+    ("ch03-cohort-share", "refund rows counted as activity"),
+    ("ch03-cohort-share", "a share of 2024's active cohort members"),
+    ("ch03-monthly-retention", "a percentage instead of a rate"),
+    ("ch03-monthly-retention", "the root taken of the churn"),
+])
+def test_the_reviewed_mistakes_are_registered(exercise_id, mistake):
+    """tests/test_exercises.py checks that each registered mistake gets its own hint."""
+    assert mistake in {wrong.mistake for wrong in get(exercise_id).parts[0].wrong}
+
+
+def test_a_share_of_the_second_year_is_the_reviewed_figure(public):
+    assert ch03._share_of_the_second_year(CourseData(None)) == pytest.approx(0.614, abs=0.001)
 
 
 def test_some_churned_customers_come_back(public):

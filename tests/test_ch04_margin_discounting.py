@@ -56,14 +56,20 @@ SOLUTIONS = {
         """,
     },
     "ch04-discounted-sum": {
-        "loop": """
+        "loop from t = 1": """
             def discounted_clv(margin, retention, discount_rate, periods):
-                return sum(margin * retention ** t / (1 + discount_rate) ** t for t in range(periods))
+                return sum(margin * retention ** t / (1 + discount_rate) ** t
+                           for t in range(1, periods + 1))
         """,
         "geometric partial sum": """
             def discounted_clv(margin, retention, discount_rate, periods):
                 q = retention / (1 + discount_rate)
-                return margin * (1 - q ** periods) / (1 - q)
+                return margin * q * (1 - q ** periods) / (1 - q)
+        """,
+        "the package, one period more less the first margin": """
+            def discounted_clv(margin, retention, discount_rate, periods):
+                return clv.metrics.discounted_clv(margin, retention, discount_rate,
+                                                  periods=periods + 1) - margin
         """,
     },
     "ch04-closed-form": {
@@ -140,7 +146,8 @@ def test_the_grader_hardening_class_still_finds_the_parts_it_relies_on():
              for exercise in ch04.EXERCISES for part in exercise.parts}
     assert parts["margin_rate_by_channel"] == ("ValuePart", 3)
     assert parts["monthly_rate"] == ("FunctionPart", 2)
-    assert parts["discounted_clv"][0] == parts["periods_to_share"][0] == "FunctionPart"
+    assert parts["discounted_clv"] == ("FunctionPart", 3)
+    assert parts["periods_to_share"][0] == "FunctionPart"
     assert sum(points for _kind, points in parts.values()) == 10
 
 
@@ -153,6 +160,25 @@ def test_the_margin_rate_names_the_reviewed_mistakes(run, mistake):
     answer = wrong.answer(CourseData(seed))
     message = _judged("ch04-margin-rate", {part.answer: answer}, seed).parts[0].message
     assert wrong.hint in message
+
+
+@pytest.mark.parametrize("exercise_id, mistake", [
+    ("ch04-discounted-sum", "the course's timing"),
+    ("ch04-discounted-sum", "one period too few"),
+    ("ch04-discounted-sum", "the closed form, ignoring the periods"),
+    ("ch04-discounted-sum", "retention one period behind the discounting"),
+    ("ch04-monthly-rate", "a power of 1 divided by 12"),
+])
+def test_the_reviewed_function_mistakes_are_registered(exercise_id, mistake):
+    """tests/test_exercises.py checks that each registered mistake gets its own hint."""
+    assert mistake in {wrong.mistake for wrong in get(exercise_id).parts[0].wrong}
+
+
+def test_the_timing_exercise_is_not_the_formula_shown_above(root):
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    assert "Gupta and Lehmann" in sources["ch04-sum-intro"]
+    assert "range(1, periods + 1)" in sources["ch04-sum"]
+    assert "range(1" not in sources["ch04-terms"]
 
 
 def test_the_share_reached_depends_neither_on_the_margin_nor_on_the_timing():
@@ -182,7 +208,7 @@ def _shop_inputs(shop):
             "churn": clv.metrics.churn_rate(shop, unit="year").mean(), "discount_rate": 0.10}
 
 
-LOYAL = {"aov": 50, "frequency": 1, "margin": 0.10, "churn": 0.05, "discount_rate": 0.008}
+LOYAL = {"aov": 50, "frequency": 1, "margin": 0.10, "churn": 0.05, "discount_rate": 0.10}
 
 
 def churn_clv(aov, frequency, margin, churn, discount_rate):
@@ -205,18 +231,29 @@ def test_varied_by_the_same_share_churn_moves_clv_less_than_order_value(run):
     for case in (_shop_inputs(tables["shop"]), LOYAL):
         table = one_at_a_time(case, change=0.10, model=churn_clv)
         assert list(table.index[:3]) == ["aov", "frequency", "margin"]
-        assert table.index[3] == "churn" and table.index[-1] == "discount_rate"
         row = table.loc["churn"]
         assert 0 < row["low_change"] < 0.1 * table.attrs["base"]  # "a little less than 10 %"
         assert row["low_change"] != pytest.approx(-row["high_change"])  # "not symmetrically"
+    shop = one_at_a_time(_shop_inputs(tables["shop"]), change=0.10, model=churn_clv)
+    assert shop.index[-1] == "discount_rate"  # "the discount rate matters least here"
 
 
-def test_the_discount_rate_matters_a_little_more_for_the_loyal_customer(run):
+def test_for_the_loyal_customer_the_discount_rate_moves_clv_more_than_churn(run):
     _seed, tables = run
-    relative = [(t.loc["discount_rate", "swing"] / t.attrs["base"]) for t in
-                (one_at_a_time(c, change=0.10, model=churn_clv)
-                 for c in (_shop_inputs(tables["shop"]), LOYAL))]
-    assert relative[0] < relative[1] < 0.05
+    shop, loyal = (one_at_a_time(c, change=0.10, model=churn_clv)
+                   for c in (_shop_inputs(tables["shop"]), LOYAL))
+    assert shop.loc["discount_rate", "swing"] < shop.loc["churn", "swing"]
+    assert loyal.loc["discount_rate", "swing"] > loyal.loc["churn", "swing"]
+    assert LOYAL["discount_rate"] > LOYAL["churn"]  # "the discount rate is most of d + churn"
+
+
+def test_five_percent_churn_a_month_is_as_much_as_the_shops_churn_a_year(run, root):
+    _seed, tables = run
+    per_year = 1 - 0.95 ** 12
+    assert per_year == pytest.approx(0.46, abs=0.001)
+    assert abs(per_year - _shop_inputs(tables["shop"])["churn"]) < 0.01  # "no more loyal"
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    assert "5 % churn a month is 46 % a year" in sources["ch04-summary"]
 
 
 def test_five_percent_more_retention_would_cut_the_loyal_churn_twentyfold():
@@ -224,15 +261,62 @@ def test_five_percent_more_retention_would_cut_the_loyal_churn_twentyfold():
     assert 0.95 * 1.10 > 1  # "10 % of 95 % retention would be all the churn and more"
 
 
+def _moved(case, step):
+    return churn_clv(**{**case, "churn": case["churn"] + step}) / churn_clv(**case) - 1
+
+
 def test_one_point_of_retention_moves_the_shop_little_and_the_loyal_customer_much(run):
     _seed, tables = run
     shop = _shop_inputs(tables["shop"])
+    assert all(abs(_moved(shop, step)) < 0.02 for step in (-0.01, 0.01))  # "under 2 %"
+    ratios = [_moved(LOYAL, step) / _moved(shop, step) for step in (-0.01, 0.01)]
+    assert all(3.4 < ratio < 4.0 for ratio in ratios)  # "about four times as much"
+    assert 0.01 / shop["churn"] < 1 / 40  # "for the shop not even a fortieth"
 
-    def moved(case, step):
-        return churn_clv(**{**case, "churn": case["churn"] + step}) / churn_clv(**case) - 1
 
-    assert all(abs(moved(shop, step)) < 0.02 for step in (-0.01, 0.01))  # "under 2 %"
-    assert all(abs(moved(LOYAL, step)) > 5 * abs(moved(shop, step)) for step in (-0.01, 0.01))
+def test_the_quoted_retention_point_changes_are_the_tables(root):
+    sources = {cell.id: cell.source for cell in _master(root).cells}
+    shop = _shop_inputs(_data(None)["shop"])
+    for case in (shop, LOYAL):
+        for step in (-0.01, 0.01):
+            quoted = clv.fmt(_moved(case, step), "percent", digits=2).replace("%", " %")
+            assert (quoted if quoted.startswith("-") else "+" + quoted) in \
+                sources["ch04-retention-point-read"]
+
+
+def _cohort_2023(shop):
+    orders = shop[~shop["is_refund"]]
+    first = orders.groupby("customer_id")["date"].min().dt.year
+    cohort = first[first == 2023].index
+    rows = shop[shop["customer_id"].isin(cohort)]
+    realised = rows.groupby(rows["date"].dt.year)["gross_margin"].sum() / len(cohort)
+    return realised, realised / 1.1 ** (realised.index - 2023)
+
+
+def test_the_closed_form_is_below_what_the_2023_cohort_already_earned(run):
+    _seed, tables = run
+    inputs = _shop_inputs(tables["shop"])
+    realised, discounted = _cohort_2023(tables["shop"])
+    value = churn_clv(**inputs)
+    assert discounted.sum() < value < 1.02 * realised.sum()  # "about as much as the whole value"
+    m, r = inputs["aov"] * inputs["frequency"] * inputs["margin"], 1 - inputs["churn"]
+    assert m > realised[2023]  # "a little more in the first year"
+    assert all(m * r ** (y - 2023) < realised[y] for y in (2024, 2025))  # "far less later"
+    assert sum(m * r ** t / 1.1 ** t for t in range(3)) < discounted.sum()  # it undershoots
+
+
+def test_the_quoted_cohort_figures_are_the_tables(root):
+    text = {cell.id: cell.source for cell in _master(root).cells}["ch04-cohort-realised-read"]
+    shop = _data(None)["shop"]
+    inputs = _shop_inputs(shop)
+    realised, discounted = _cohort_2023(shop)
+    m, r = inputs["aov"] * inputs["frequency"] * inputs["margin"], 1 - inputs["churn"]
+    figures = [realised.sum(), discounted.sum(), churn_clv(**inputs), *realised,
+               *(m * r ** t for t in range(3))]
+    for figure in figures:
+        assert f"{figure:.2f}" in text, figure
+    share = clv.cohorts.retention_matrix(shop, unit="year").loc["2023", 2]
+    assert f"{share:.1%}".replace("%", " %") in text
 
 
 def test_using_the_annual_rate_per_month_is_far_too_low_and_a_twelfth_slightly_off():

@@ -45,6 +45,20 @@ def _cohort_share(data: CourseData, age: int = 2, cohort: str = "2023") -> float
     return float(retention_matrix(_shop(data), unit="year").loc[cohort, age])
 
 
+def _cohort_share_with_refunds(data: CourseData) -> float:
+    """The 2023 cohort's share with any row in 2025, refund rows counted as activity."""
+    shop = _shop(data)
+    orders = shop[~shop["is_refund"]]
+    first = orders.groupby("customer_id")["date"].min().dt.year
+    cohort = set(first[first == 2023].index)
+    return len(cohort & _active(shop, 2025, orders_only=False)) / len(cohort)
+
+
+def _share_of_the_second_year(data: CourseData) -> float:
+    """The 2023 cohort's customers active in 2025 as a share of those active in 2024."""
+    return _cohort_share(data, 2) / _cohort_share(data, 1)
+
+
 def _active_periods(churn, horizon):
     """Expected active periods of a new customer within ``horizon`` periods: sum of (1-churn)**t."""
     return sum((1 - churn) ** t for t in range(int(horizon)))
@@ -96,9 +110,9 @@ EXERCISES = [
     ]),
     Exercise("ch03-cohort-share", N_("A cell of the cohort retention matrix"), [
         ValuePart("cohort_2023_in_2025", 3, _cohort_share,
-                  hint=N_("Build the yearly retention matrix of the shop and find the 2023 "
-                          "cohort's share in its third year; count the periods since the first "
-                          "year, starting at 0."),
+                  hint=N_("Follow the customers whose first order fell in 2023, all of them, "
+                          "and find the share of them with an order in 2025. The cohort's size "
+                          "in its first year is the base, whatever its customers did in 2024."),
                   wrong=[Wrong(N_("a percentage instead of a rate"),
                                lambda data: _cohort_share(data) * 100, _PERCENT),
                          Wrong(N_("off by one period"), lambda data: _cohort_share(data, 1),
@@ -112,7 +126,15 @@ EXERCISES = [
                                lambda data: float(cohort_table(_shop(data), unit="year")
                                                   .loc["2023", 2]),
                                N_("That is the number of customers; divide by the size of the "
-                                  "2023 cohort."))]),
+                                  "2023 cohort.")),
+                         Wrong(N_("refund rows counted as activity"), _cohort_share_with_refunds,
+                               N_("A refund is not an order: leave the refund rows out before you "
+                                  "look for active customers.")),
+                         Wrong(N_("a share of 2024's active cohort members"),
+                               _share_of_the_second_year,
+                               N_("That divides by the cohort's customers who ordered in 2024. A "
+                                  "cell of the matrix is a share of the whole cohort, as it was in "
+                                  "its first year."))]),
     ]),
     Exercise("ch03-expected-lifetime", N_("Expected active periods within a horizon"), [
         FunctionPart("expected_active_periods", 2, _active_periods, _active_period_cases,
@@ -145,17 +167,28 @@ EXERCISES = [
         FunctionPart("monthly_retention", 2, _monthly_retention, _annual_cases,
                      hint=N_("A customer kept for a year was kept in each of twelve months in a "
                              "row. Which monthly rate, compounded over twelve months, gives the "
-                             "annual one?"),
+                             "annual one? (Check the brackets: a power of 1/12 written without "
+                             "them raises to the power 1 and then divides by 12.)"),
                      wrong=[Wrong(N_("divides by 12"), lambda annual: annual / 12,
                                   N_("Retention compounds: a customer must stay twelve months "
                                      "in a row. A twelfth of the annual rate would keep almost "
-                                     "nobody for a year.")),
+                                     "nobody for a year. (If you meant a root, check the "
+                                     "brackets: without them, a power of 1/12 raises to the "
+                                     "power 1 and then divides by 12.)")),
                             Wrong(N_("divides the churn by 12"),
                                   lambda annual: 1 - (1 - annual) / 12,
                                   N_("Churn does not spread evenly over the months either: the "
                                      "monthly rates multiply, they do not add up.")),
                             Wrong(N_("raises to the 12th power"), lambda annual: annual ** 12,
                                   N_("That is the retention over twelve years; go the other way, "
-                                     "from a year down to a month."))]),
+                                     "from a year down to a month.")),
+                            Wrong(N_("a percentage instead of a rate"),
+                                  lambda annual: _monthly_retention(annual) * 100, _PERCENT),
+                            Wrong(N_("the root taken of the churn"),
+                                  lambda annual: 1 - (1 - annual) ** (1 / 12),
+                                  N_("Churn does not compound, retention does: twelve months of "
+                                     "staying must multiply to the annual retention. Take the "
+                                     "root of the share that stays, not of the share that "
+                                     "leaves."))]),
     ]),
 ]

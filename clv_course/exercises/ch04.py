@@ -48,11 +48,17 @@ def _rate_cases(rng, data: CourseData) -> list[Case]:
 
 
 def _clv_sum(margin, retention, discount_rate, periods):
+    """The course's timing: periods 0 to periods - 1, the first margin earned now."""
     return metrics.discounted_clv(margin, retention, discount_rate, periods=periods)
 
 
-def _discounts_first_period(m, r, d, n):
-    return sum(m * r ** t / (1 + d) ** (t + 1) for t in range(n))
+def _later_sum(margin, retention, discount_rate, periods):
+    """Gupta and Lehmann's timing: periods 1 to ``periods``, each margin at a retained period's end."""
+    return sum(margin * retention ** t / (1 + discount_rate) ** t for t in range(1, periods + 1))
+
+
+def _retention_behind(m, r, d, n):
+    return sum(m * r ** (t - 1) / (1 + d) ** t for t in range(1, n + 1))
 
 
 def _sum_cases(rng, data: CourseData) -> list[Case]:
@@ -127,26 +133,41 @@ EXERCISES = [
                                   "by where the order was placed (sales channel)."))]),
     ]),
     Exercise("ch04-discounted-sum", N_("Discounted CLV as a finite sum"), [
-        FunctionPart("discounted_clv", 3, _clv_sum, _sum_cases,
-                     hint=N_("Each period adds the margin, times the share of customers still "
-                             "there, times that period's discount factor. The first period is "
-                             "period 0: earned now, everybody there, not discounted."),
-                     wrong=[Wrong(N_("discounts the first period"), _discounts_first_period,
-                                  N_("In this course the first margin arrives now, in period 0, "
-                                     "and is not discounted; the second is discounted once.")),
+        FunctionPart("discounted_clv", 3, _later_sum, _sum_cases,
+                     hint=N_("Nothing is earned now. Each of the next periods adds the margin "
+                             "earned at its end, times the share of customers retained up to "
+                             "then, times the discount factor from that end back to today."),
+                     wrong=[Wrong(N_("the course's timing"), _clv_sum,
+                                  N_("That is the course's timing: it counts the margin earned "
+                                     "now and stops a period earlier. Here the first margin "
+                                     "comes at the end of the first period, from a customer "
+                                     "retained for it, and is discounted once.")),
+                            Wrong(N_("retention one period behind the discounting"),
+                                  _retention_behind,
+                                  N_("A margin earned at the end of a period needs the customer "
+                                     "to have been retained for it: the margin at the end of the "
+                                     "third period needs three retentions, as many as its "
+                                     "discounts.")),
                             Wrong(N_("ignores retention"),
-                                  lambda m, r, d, n: _clv_sum(m, 1.0, d, n),
-                                  N_("Each later period counts only if the customer is still "
-                                     "there: weigh it by the share still there after t periods.")),
+                                  lambda m, r, d, n: _later_sum(m, 1.0, d, n),
+                                  N_("Each period counts only if the customer is still there: "
+                                     "weigh it by the share retained up to then.")),
                             Wrong(N_("ignores discounting"),
-                                  lambda m, r, d, n: _clv_sum(m, r, 0.0, n),
-                                  N_("A euro later is worth less today: weigh period t by its "
-                                     "discount factor.")),
+                                  lambda m, r, d, n: _later_sum(m, r, 0.0, n),
+                                  N_("A euro later is worth less today: weigh each period by "
+                                     "its discount factor.")),
                             Wrong(N_("one period too many"),
-                                  lambda m, r, d, n: _clv_sum(m, r, d, n + 1),
-                                  N_("Sum exactly as many terms as there are periods: periods 0 "
-                                     "up to periods - 1.")),
-                            ]),
+                                  lambda m, r, d, n: _later_sum(m, r, d, n + 1),
+                                  N_("Sum exactly as many margins as there are periods, the "
+                                     "first one at the end of the first period.")),
+                            Wrong(N_("one period too few"),
+                                  lambda m, r, d, n: _later_sum(m, r, d, n - 1),
+                                  N_("Sum exactly as many margins as there are periods: the "
+                                     "last one is earned at the end of the last period.")),
+                            Wrong(N_("the closed form, ignoring the periods"),
+                                  lambda m, r, d, n: m * r / (1 + d - r),
+                                  N_("That is the sum over all periods, forever. Stop after the "
+                                     "number of periods asked for."))]),
     ]),
     Exercise("ch04-closed-form", N_("How many periods make up the closed form"), [
         FunctionPart("periods_to_share", 2, _periods_to_share, _share_cases,
@@ -181,7 +202,9 @@ EXERCISES = [
         FunctionPart("monthly_rate", 2, _monthly_rate, _rate_cases,
                      hint=N_("A euro invested for twelve months at the monthly rate must grow "
                              "exactly as much as a euro invested for one year at the annual "
-                             "rate. Growth over several months multiplies, it does not add up."),
+                             "rate. Growth over several months multiplies, it does not add up. "
+                             "(Check the brackets: a power of 1/12 written without them raises "
+                             "to the power 1 and then divides by 12.)"),
                      wrong=[Wrong(N_("divides by 12"), lambda d: d / 12,
                                   N_("Dividing by 12 ignores compounding: twelve months at a "
                                      "twelfth of the rate grow a euro by more than the annual "
@@ -193,6 +216,11 @@ EXERCISES = [
                             Wrong(N_("forgets to subtract 1"), lambda d: (1 + d) ** (1 / 12),
                                   N_("That is the growth factor per month (about 1); the rate is "
                                      "what the factor adds beyond the euro itself.")),
+                            Wrong(N_("a power of 1 divided by 12"),
+                                  lambda d: (1 + d) ** 1 / 12 - 1,
+                                  N_("Check the brackets: without them, a power of 1/12 raises "
+                                     "to the power 1 and then divides by 12, and the rate comes "
+                                     "out below minus 90 %. Put the whole exponent in brackets.")),
                             Wrong(N_("a percentage instead of a rate"),
                                   lambda d: _monthly_rate(d) * 100, _PERCENT)]),
     ]),
