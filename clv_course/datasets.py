@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import re
 import warnings
@@ -520,32 +521,62 @@ def _number_column(frame: pd.DataFrame, column: str, path: Path, decimal: str | 
     return values
 
 
-def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and distinct values; in a file in date order, runs of one value are found faster."""
-    values = series.to_numpy(dtype=object)
-    if len(values) > 100_000:
-        starts = np.empty(len(values), dtype=bool)
-        starts[0] = True
-        np.not_equal(values[1:], values[:-1], out=starts[1:])
-        runs = np.flatnonzero(starts)
-        if len(runs) < len(values) // 50:
-            codes = np.cumsum(starts) - 1
-            run_values = values[runs]
-            missing = pd.isna(run_values)
-            if missing.any():  # a missing value is never a date: code -1, as pandas gives it
-                codes[missing[codes]] = -1
-            return codes, run_values
-    codes, uniques = pd.factorize(series)
-    return codes, np.asarray(uniques, dtype=object)
+class _Distinct:
+    """A column's distinct values and where they are, found once.
+
+    In a file in date order the dates come in runs of one value: the runs are found
+    with one comparison of neighbours, and a value per row is made from a value per
+    run (np.repeat) without a code per row; otherwise pandas' codes.
+    """
+
+    def __init__(self, series: pd.Series) -> None:
+        values = series.to_numpy(dtype=object)
+        self.runs = None
+        if len(values) > 100_000:
+            starts = np.empty(len(values), dtype=bool)
+            starts[0] = True
+            np.not_equal(values[1:], values[:-1], out=starts[1:])
+            runs = np.flatnonzero(starts)
+            if len(runs) < len(values) // 50:
+                run_values = values[runs]
+                missing = pd.isna(run_values)  # a missing value is never a date: code -1
+                self.runs, self.lengths = runs, np.diff(np.append(runs, len(values)))
+                self.run_codes = np.where(missing, -1, np.cumsum(~missing) - 1)
+                self.uniques = run_values[~missing]
+                return
+        self.codes, uniques = pd.factorize(series)
+        self.uniques = np.asarray(uniques, dtype=object)
+
+    def missing(self) -> np.ndarray | None:
+        """Where the value is missing, or None when it never is."""
+        if self.runs is None:
+            empty = self.codes < 0
+            return empty if empty.any() else None
+        empty = self.run_codes < 0
+        return np.repeat(empty, self.lengths) if empty.any() else None
+
+    def first_position(self, unique: int) -> int:
+        if self.runs is None:
+            return int(np.flatnonzero(self.codes == unique)[0])
+        return int(self.runs[np.flatnonzero(self.run_codes == unique)[0]])
+
+    def expand(self, per_unique: np.ndarray) -> np.ndarray:
+        """A value per row from a value per distinct value (no value is missing)."""
+        if self.runs is None:
+            return per_unique[self.codes]
+        return np.repeat(per_unique[self.run_codes], self.lengths)
 
 
 def _read_dates(frame: pd.DataFrame, path: Path, date_format: str | None, timezone: str,
-                notes: list[str]) -> np.ndarray:
-    codes, uniques = _distinct(frame["date"])
+                notes: list[str], distinct: _Distinct) -> np.ndarray:
+    uniques = distinct.uniques
     texts = pd.Index(uniques).str.strip()
 
+    def row_of(unique: int) -> int:
+        return int(frame.index[distinct.first_position(unique)]) + 2
+
     def refuse(unique: int, hint: str) -> None:
-        row = _row_of(frame, codes, unique)
+        row = row_of(unique)
         _fail(_("{file}, row {row}, column 'date': {value!r} is not a date; {hint}")
               .format(file=path.name, row=row, value=uniques[unique], hint=hint),
               path, row, "date")
@@ -577,7 +608,7 @@ def _read_dates(frame: pd.DataFrame, path: Path, date_format: str | None, timezo
             zoned = bool(has_zone.any())
             if zoned and not has_zone.all():
                 with_zone, without = int(np.argmax(has_zone)), int(np.argmin(has_zone))
-                rows = _row_of(frame, codes, with_zone), _row_of(frame, codes, without)
+                rows = row_of(with_zone), row_of(without)
                 _fail(_("{file}, column 'date' mixes times with and without a time zone: row "
                         "{zoned_row} has {zoned!r} and row {naive_row} has {naive!r}; give every "
                         "time its offset, or none.")
@@ -595,7 +626,7 @@ def _read_dates(frame: pd.DataFrame, path: Path, date_format: str | None, timezo
         notes.append(_("{file}: the dates carry time-zone offsets, so they were converted to "
                        "{zone} (timezone={zone!r}) and are kept without an offset.")
                      .format(file=path.name, zone=timezone))
-    return parsed.to_numpy()[codes]
+    return distinct.expand(parsed.to_numpy())
 
 
 def _read_flags(frame: pd.DataFrame, path: Path) -> np.ndarray:
@@ -619,16 +650,19 @@ def _has_padding(path: Path, encoding: str, sep: str) -> bool:
         return True
     code = sep.encode("ascii", errors="replace")
     ends = (code, b"\n", b"\r", b'"')
-    with path.open("rb") as handle:
-        previous = b""
-        while chunk := handle.read(1 << 24):
-            window = previous + chunk
+    window = bytearray(1 + (1 << 24))  # the last byte before, then the next piece of the file
+    previous = b""
+    with path.open("rb", buffering=0) as handle:
+        while got := handle.readinto(memoryview(window)[1:]):  # one buffer, read into again
+            start, end = (1 if not previous else 0), got + 1
             for space in (b" ", b"\t", b"\xa0"):
-                if space != code and space in window and any(space + end in window
-                                                             for end in ends if end != space):
+                if space != code and window.find(space, start, end) >= 0 and any(
+                        window.find(space + close, start, end) >= 0
+                        for close in ends if close != space):
                     return True
-            previous = chunk[-1:]
-    return previous in (b" ", b"\t")
+            previous = window[end - 1:end]
+            window[0:1] = previous
+    return bytes(previous) in (b" ", b"\t")
 
 
 def _stripped(series: pd.Series, padded: bool) -> pd.Series:
@@ -651,63 +685,123 @@ def _customer_ids(frame: pd.DataFrame) -> pd.Series:
     return ids
 
 
-def _repeated_hashes(hashes: np.ndarray) -> np.ndarray:
-    """Rows whose hash may occur more than once: all that do, and a few that do not.
+#: odd multipliers: each round of _sharing_a_slot looks at other bits of the rows' hashes
+_ROUNDS = tuple(np.uint64(c) for c in (
+    0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93,
+    0xA0761D6478BD642F, 0xE7037ED1A0B428DB, 0x8EBC6AF09C88C6E3, 0x589965CC75374CC3))
+#: rows looked at together (whole days at a time), so that the tables stay small
+_CHUNK_ROWS = 1 << 16
 
-    Sorting finds the repeated hashes faster than a hash table; a bitmap of their low
-    24 bits then marks the rows in one pass (the few extra rows are sorted out later).
+
+def _value_bits(values: np.ndarray) -> np.ndarray:
+    """A column's values as 64-bit words; equal values (0.0 and -0.0, any NaN) give equal words."""
+    if values.dtype.kind == "f":
+        values = values.astype(np.float64) + 0.0  # -0.0 + 0.0 is 0.0
+        nan = np.isnan(values)
+        if nan.any():
+            values[nan] = np.nan
+    if values.dtype.itemsize == 8:
+        return values.view(np.uint64)
+    return values.astype(np.uint64)
+
+
+def _sharing_a_slot(hashes: np.ndarray, days: np.ndarray, multiplier: np.uint64) -> np.ndarray:
+    """Which rows share a slot of their day's table with another row of that day.
+
+    Each run of one day (``days`` is in order) gets a table of four to eight times its
+    rows, so a row alone in its value is alone in its slot too about six times in seven;
+    rows of equal hash always share. A count of the slots (np.bincount, which touches
+    one day's table at a time) is much faster than a sort.
     """
-    ordered = np.sort(hashes)
-    repeats = ordered[1:][ordered[1:] == ordered[:-1]]
-    if not len(repeats):
-        return np.zeros(len(hashes), dtype=bool)
-    low = np.uint64((1 << 24) - 1)
-    bitmap = np.zeros(1 << 24, dtype=bool)
-    bitmap[repeats & low] = True
-    return bitmap[hashes & low]
+    size = len(hashes)
+    starts = np.flatnonzero(np.concatenate(([True], days[1:] != days[:-1])))
+    lengths = np.diff(np.append(starts, size))
+    slots = np.left_shift(np.int64(1), np.frexp(lengths)[1].astype(np.int64) + 2)
+    offsets = np.cumsum(slots) - slots
+    with np.errstate(over="ignore"):
+        mixed = ((hashes * multiplier) >> np.uint64(32)).astype(np.int64)
+    slot = np.repeat(offsets, lengths) + (mixed & np.repeat(slots - 1, lengths))
+    return np.bincount(slot, minlength=int(slots.sum()))[slot] > 1
+
+
+def _maybe_identical(result: pd.DataFrame) -> np.ndarray:
+    """Positions of the rows that may equal another row: all that do, and a few that do not.
+
+    ``result`` is in date order, so identical rows lie in one run of a date. Rows are
+    compared within their day on a hash of their amount first, in rounds that each look
+    at other bits and keep only the rows that still share; when a round keeps most rows
+    (they do share those values), the next column joins the hash of the rows left: the
+    other numbers, then the customer. The few rows left are compared exactly by the caller.
+    """
+    size = len(result)
+    if size < 2:
+        return np.zeros(0, dtype=np.intp)
+    days = result["date"].to_numpy().view(np.int64)
+    day_starts = np.flatnonzero(days[1:] != days[:-1]) + 1
+    if len(day_starts) == size - 1:  # every row on a day (or at a time) of its own
+        return np.zeros(0, dtype=np.intp)
+    numbers = sorted((c for c in result.columns if c != "date" and isinstance(
+        result[c].dtype, np.dtype) and result[c].dtype.kind in "biufmM"),
+        key=lambda c: c != "amount")  # the amount tells most rows apart
+    columns: list[tuple[str, np.ndarray]] = [(c, result[c].to_numpy()) for c in numbers]
+    if "customer_id" not in numbers:  # text, never empty
+        columns.append(("customer_id", np.asarray(result["customer_id"].array, dtype=object)))
+    near = np.searchsorted(day_starts, np.arange(_CHUNK_ROWS, size, _CHUNK_ROWS))
+    cuts = np.unique(np.concatenate(([0], day_starts[near[near < len(day_starts)]], [size])))
+    found = []
+    for low, high in itertools.pairwise(cuts):
+        positions = np.arange(low, high)
+        chunk_days = days[low:high]
+        hashes = np.zeros(high - low, dtype=np.uint64)
+        pending = list(columns)
+        turn, stalled = 0, True
+        while len(positions) > 1:
+            if stalled:
+                if not pending:
+                    break
+                _name, values = pending.pop(0)
+                values = values[low:high] if turn == 0 else values[positions]
+                if values.dtype == object:  # Python's own hash of text is the fastest
+                    words = np.fromiter(map(hash, values), dtype=np.int64,
+                                        count=len(values)).view(np.uint64)
+                else:
+                    words = _value_bits(values)
+                    words = words ^ (words >> np.uint64(32))  # the high bits reach the slots too
+                with np.errstate(over="ignore"):
+                    hashes += words
+                    hashes *= _ROUNDS[len(pending) % len(_ROUNDS)]
+            before = len(positions)
+            keep = np.flatnonzero(_sharing_a_slot(hashes, chunk_days, _ROUNDS[turn % len(_ROUNDS)]))
+            # (np.take of the kept places is many times faster than a mask as an index)
+            positions, hashes, chunk_days = positions.take(keep), hashes.take(keep), chunk_days.take(keep)
+            turn += 1
+            stalled = len(positions) > 0.7 * before  # the rows left mostly share these values
+        found.append(positions)
+    return np.concatenate(found)
 
 
 def _duplicate_note(result: pd.DataFrame, path: Path, notes: list[str]) -> None:
     """Identical rows are legitimate (two equal purchases on one day): a note, never a refusal.
 
-    Rows are compared on their numbers first, then the rows that agree there on their
-    customer, and the last few candidates exactly.
+    ``result`` is in date order (the file's within a day), its index the record's place in
+    the file; the few candidates of :func:`_maybe_identical` are compared exactly.
     """
-    numeric = [c for c in result.columns if pd.api.types.is_numeric_dtype(result[c])
-               or pd.api.types.is_datetime64_any_dtype(result[c])]
-    texts = [c for c in result.columns if c not in numeric]
-    hashes = np.zeros(len(result), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for number, column in enumerate(numeric):  # a quick mix; candidates are checked below
-            values = result[column].to_numpy()
-            bits = values.view(np.uint64) if values.dtype.itemsize == 8 else values.astype(np.uint64)
-            hashes += bits * np.uint64(0x9E3779B97F4A7C15 + 2 * number)
-            hashes ^= hashes >> np.uint64(31)
-    candidates = _repeated_hashes(hashes)
-    if not candidates.any():
+    positions = _maybe_identical(result)
+    if len(positions) < 2:
         return
-    positions = np.flatnonzero(candidates)
-    hashes = hashes[positions]
-    for column in texts[:1]:  # the customer (Python's own hash of text is the fastest)
-        values = np.asarray(result[column].array, dtype=object)[positions]
-        with np.errstate(over="ignore"):
-            hashes = hashes * np.uint64(1_000_003) ^ np.fromiter(
-                map(hash, values), dtype=np.int64, count=len(values)).view(np.uint64)
-    candidates = _repeated_hashes(hashes)
-    if not candidates.any():
-        return
-    subset = result.iloc[positions[candidates]]
+    subset = result.iloc[positions]
     repeated = subset.duplicated(keep="first").to_numpy()
     if not repeated.any():
         return
     full = pd.util.hash_pandas_object(subset, index=False).to_numpy()
-    copy_position = int(np.flatnonzero(repeated)[0])
-    first = subset.index[np.flatnonzero(full == full[copy_position])[0]]
+    labels = subset.index.to_numpy()
+    copy_position = int(np.flatnonzero(repeated)[np.argmin(labels[repeated])])
+    first = labels[full == full[copy_position]].min()
     notes.append(_("{file}: some rows repeat an earlier row exactly ({count} in all; the first "
                    "is row {row}, like row {first}); they were kept as separate purchases, so "
                    "remove them if they are copies.")
                  .format(file=path.name, count=int(repeated.sum()),
-                         row=int(subset.index[copy_position]) + 2, first=int(first) + 2))
+                         row=int(labels[copy_position]) + 2, first=int(first) + 2))
 
 
 def load_transactions(path: str | Path, *, sep: str = ",", decimal: str | None = None,
@@ -802,25 +896,33 @@ def load_transactions(path: str | Path, *, sep: str = ",", decimal: str | None =
         names = [c for c in names if c not in unnamed]
     padded = _has_padding(path, encoding, sep)
     for column in names:
-        frame[column] = _stripped(frame[column], padded)
+        series = frame[column]
+        stripped = _stripped(series, padded)
+        if stripped is not series:  # setting a column copies it
+            frame[column] = stripped
 
-    missing = {c: frame[c].isna().to_numpy() for c in REQUIRED_COLUMNS}
-    blank_line = np.logical_and.reduce(list(missing.values()))
-    if blank_line.any():  # blank in the required columns: is the whole line blank?
-        others = frame.loc[blank_line, [c for c in names if c not in REQUIRED_COLUMNS]]
-        blank_line[blank_line] = others.isna().all(axis=1).to_numpy()
-    if blank_line.any():
-        frame = frame[~blank_line]  # the index keeps each record's place: row = index + 2
-        missing = {c: m[~blank_line] for c, m in missing.items()}
+    distinct_dates = _Distinct(frame["date"])  # also says where a date is missing
+    missing = {c: distinct_dates.missing() if c == "date" else frame[c].isna().to_numpy()
+               for c in REQUIRED_COLUMNS}
+    missing = {c: m for c, m in missing.items() if m is not None and m.any()}
+    if len(missing) == len(REQUIRED_COLUMNS):
+        blank_line = np.logical_and.reduce(list(missing.values()))
+        if blank_line.any():  # blank in the required columns: is the whole line blank?
+            others = frame.loc[blank_line, [c for c in names if c not in REQUIRED_COLUMNS]]
+            blank_line[blank_line] = others.isna().all(axis=1).to_numpy()
+        if blank_line.any():
+            frame = frame[~blank_line]  # the index keeps each record's place: row = index + 2
+            missing = {c: m[~blank_line] for c, m in missing.items()}
+            distinct_dates = _Distinct(frame["date"])
     if frame.empty:
         _fail(_("{file} has a header but no transactions.").format(file=path.name), path)
     for column in REQUIRED_COLUMNS:
-        if missing[column].any():
+        if column in missing and missing[column].any():
             row = _first_rows(frame, missing[column])[0]
             _fail(_("{file}, row {row}, column {column!r}: the value is empty.")
                   .format(file=path.name, row=row, column=column), path, row, column)
 
-    dates = _read_dates(frame, path, date_format, timezone, notes)
+    dates = _read_dates(frame, path, date_format, timezone, notes, distinct_dates)
 
     # Numbers: each text column's distinct values are classified once; a column that
     # cannot tell its decimal mark from its own values (1.234) follows the rest of the file.
@@ -877,7 +979,7 @@ def load_transactions(path: str | Path, *, sep: str = ",", decimal: str | None =
                     "order's quantity is a whole number of at least 1.")
                   .format(file=path.name, row=row, value=str(frame["quantity"].iat[position])
                           .strip()), path, row, "quantity")
-        quantity = quantity.astype(np.int64)
+        quantity = quantity.astype(np.int64, copy=False)
         if flipped:
             quantity = np.where(refund, -np.abs(quantity), quantity)
     else:
@@ -888,12 +990,12 @@ def load_transactions(path: str | Path, *, sep: str = ",", decimal: str | None =
                      .format(file=path.name, count=int(positive_refund.sum()),
                              row=_first_rows(frame, positive_refund)[0]))
 
-    result = pd.DataFrame({"customer_id": _customer_ids(frame), "date": dates,
-                           "quantity": quantity, "amount": amount}, index=frame.index, copy=False)
+    columns = {"customer_id": _customer_ids(frame), "date": dates, "quantity": quantity,
+               "amount": amount}
     if is_refund is not None:
-        result["is_refund"] = is_refund
+        columns["is_refund"] = is_refund
     for column in names:
-        if column in result.columns:
+        if column in columns:
             continue
         numbers = prepared.get(column)
         if numbers is not None and numbers.is_number and (numbers.convention or evidence
@@ -903,14 +1005,24 @@ def load_transactions(path: str | Path, *, sep: str = ",", decimal: str | None =
             if not leading_zero and len(numbers.uniques):
                 values = _number_column(frame, column, path, decimal, evidence, prepared)
                 integral = numbers.integral and not np.isnan(values).any()
-                result[column] = values.astype(np.int64) if integral else values
+                columns[column] = values.astype(np.int64) if integral else values
                 continue
-        result[column] = frame[column]
-    _duplicate_note(result, path, notes)
-
+        columns[column] = frame[column]
+    for column, values in columns.items():
+        if isinstance(values, np.ndarray) and not values.flags.writeable:
+            # the file's own numbers, seen through pandas: its Series keeps them writable
+            # (copied on a first write while the read frame is alive, as pandas does)
+            source = frame[column] if column in frame.columns else None
+            own = source.to_numpy() if source is not None else None
+            same = (own is not None and own.dtype == values.dtype and own.shape == values.shape
+                    and own.ctypes.data == values.ctypes.data and own.strides == values.strides)
+            columns[column] = source if same else values.copy()
+    # one frame built once (a column set on a frame is copied)
+    result = pd.DataFrame(columns, index=frame.index, copy=False)
     days = result["date"].to_numpy()
     if len(days) > 1 and (days[1:] < days[:-1]).any():  # date order; the file's within a day
         result = result.take(np.argsort(days, kind="stable"))
+    _duplicate_note(result, path, notes)  # the index is still each record's place in the file
     result = result.reset_index(drop=True)
     result.attrs["notes"] = notes
     for note in notes:

@@ -162,6 +162,46 @@ def test_identical_rows_are_kept_with_a_note_naming_their_count_and_first_rows(t
     assert frame.attrs["notes"] == [message]
 
 
+def test_identical_rows_out_of_date_order_are_named_by_their_rows_in_the_file(tmp_path):
+    path = write(tmp_path, "customer_id,date,amount\n"
+                           "c1,2024-01-02,5\nc2,2024-01-01,3\nc2,2024-01-01,3\nc1,2024-01-02,5.0\n"
+                           "c1,2024-01-02,6\n")
+
+    with pytest.warns(DataNote) as notes:
+        frame = load_transactions(path)
+
+    assert len(frame) == 5
+    message = str(notes[0].message)
+    assert re.search(r"\b2 in all; the first is row 4, like row 3\b", message), message
+
+
+def test_identical_rows_are_found_in_a_large_file_and_only_those(tmp_path):
+    days = pd.date_range("2024-01-01", periods=40).strftime("%Y-%m-%d")
+    rows = [f"c{i % 997},{days[i * 40 // 120_000]},{i % 5003 / 100:.2f}" for i in range(120_000)]
+    rows.insert(70_001, rows[70_000])  # the same purchase twice
+    rows.insert(90_000, rows[89_990].split(",")[0] + "x," + rows[89_990].split(",", 1)[1])
+    path = write(tmp_path, "customer_id,date,amount\n" + "\n".join(rows) + "\n")
+
+    with pytest.warns(DataNote) as notes:
+        frame = load_transactions(path)
+
+    assert len(frame) == 120_002
+    message = str(notes[0].message)
+    assert re.search(r"\b1 in all; the first is row 70003, like row 70002\b", message), message
+
+
+def test_the_loaded_frame_can_be_changed_like_any_frame(tmp_path):
+    path = write(tmp_path, "customer_id,date,quantity,amount\nc1,2024-01-01,2,12.5\n"
+                           "c2,2024-01-02,1,4.25\n")
+
+    frame = load_transactions(path)
+    frame.loc[0, "amount"] = 13.0
+    frame.loc[1, "quantity"] = 3
+
+    assert frame["amount"].tolist() == [13.0, 4.25]
+    assert frame["quantity"].tolist() == [2, 3]
+
+
 def test_empty_file_asks_for_a_header_row(tmp_path):
     path = write(tmp_path, "")
 
