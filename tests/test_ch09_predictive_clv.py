@@ -478,6 +478,100 @@ def test_both_models_fit_and_forecast_about_alike(public):
     assert abs(forecasts[0] / forecasts[1] - 1) < 0.01
 
 
+# ------------------------------------------ what the prose says: fit diagnostics, uncertainty
+
+def test_the_calibration_histogram_reads_as_the_text_says(public, root):
+    from clv_course.models import calibration_histogram
+    bg = calibration_histogram(public["bgf"], public["summary"]).round()
+    pareto = calibration_histogram(public["pnbd"], public["summary"]).round()
+    assert list(bg["actual"][["0", "1", "7+"]]) == [1411, 439, 64]
+    assert list(bg["expected"][["0", "1", "7+"]]) == [1408, 460, 72]
+    assert list(pareto["expected"][["0", "1", "7+"]]) == [1434, 397, 74]
+    text = _text(_cells(root)["ch09-calibration-read"])
+    for words in ("1,411 actual; 1,408 and 1,434 expected", "460 expected against 439", "(397)",
+                  "72 and 74 with 7 or more, against 64", "in sample"):
+        assert words in text, words
+
+
+def test_the_weekly_tracking_reads_as_the_text_says(public, root):
+    cdnow, bgf = public["cdnow"], public["bgf"]
+    weekly = plots.incremental_curves(bgf, cdnow, calibration_end="1997-09-30",
+                                      holdout_end="1998-06-30", unit="week")
+    above = weekly["actual"] > weekly["predicted"]
+    calibration, holdout = weekly.index <= 38, weekly.index >= 40
+    assert (calibration.sum(), above[calibration].sum()) == (38, 16)
+    assert (holdout.sum(), above[holdout].sum()) == (38, 26)
+    assert int(weekly["predicted"].idxmax()) == 13  # "climbs for 13 weeks"
+    cohort = cdnow[cdnow["customer_id"].isin(public["summary"].index)]
+    firsts = cohort.groupby("customer_id")["date"].min()
+    assert (firsts.min().strftime("%Y-%m"), firsts.max().strftime("%Y-%m")) == ("1997-01", "1997-03")
+    excess = (weekly["actual"] - weekly["predicted"])[holdout].sort_values(ascending=False)
+    assert set(excess.index[:3]) == {45, 61, 62}
+    start = pd.Timestamp("1997-01-01")
+    week_45 = start + pd.Timedelta(days=44 * 7 + 1)
+    assert (week_45.month, week_45.day <= 10) == (11, True)  # "early November 1997"
+    assert (start + pd.Timedelta(days=61 * 7)).strftime("%Y-%m") == "1998-03"
+    text = _text(_cells(root)["ch09-incremental-read"])
+    for words in ("16 of 38", "26 of 38", "week 45 (early November 1997)", "weeks 61 and 62"):
+        assert words in text, words
+
+
+def test_the_bootstrap_interval_misses_the_actual_as_the_text_says(public, root):
+    summary, bgf = public["summary"], public["bgf"]
+    columns = summary["frequency"], summary["recency"], summary["T"]
+    forecasts = pd.Series([BGNBD().fit_summary(summary.sample(frac=1, replace=True,
+                                                             random_state=replicate))
+                           .conditional_expected_purchases(39, *columns).sum()
+                           for replicate in range(30)])
+    low, high = forecasts.quantile([0.05, 0.95])
+    forecast = bgf.conditional_expected_purchases(39, *columns).sum()
+    assert (round(low), round(high)) == (1547, 1759)
+    assert low < forecast < high < summary["frequency_holdout"].sum() == 1882
+    assert round((high - low) / 2 / forecast, 2) == 0.06  # "about ±6 %"
+    assert round(forecast ** 0.5) == 41 and round(forecast, -2) == 1700  # "about 1,650", "41"
+    cells = _cells(root)
+    assert "range(30)" in cells["ch09-bootstrap"].source
+    assert "random_state=replicate" in cells["ch09-bootstrap"].source
+    text = _text(cells["ch09-bootstrap-read"])
+    for words in ("±6 %", "model error", "does not cover", "1,882 lies above the interval",
+                  "at least its square root, about 41"):
+        assert words in text, words
+
+
+def test_pearson_and_spearman_are_weak_and_the_spread_dwarfs_the_drift(public, root):
+    repeat = public["summary"][public["summary"]["frequency"] > 0]
+    assert round(repeat["frequency"].corr(repeat["monetary_value"]), 2) == 0.11
+    spearman = repeat["frequency"].corr(repeat["monetary_value"], method="spearman")
+    assert round(spearman, 2) == 0.21
+    for x in (1, 2):  # "from under $10 to over $100" within a column
+        spend = repeat.loc[repeat["frequency"] == x, "monetary_value"]
+        assert spend.min() < 10 and spend.max() > 100
+    medians = repeat.groupby("frequency")["monetary_value"].median()
+    assert medians[6] > medians[1]  # "the medians drift up a little"
+    text = _text(_cells(root)["ch09-spend-scatter-read"])
+    assert "segments" in text and "copula" in text
+    assert "0.21" in _text(_cells(root)["ch09-spend-correlation-read"])
+
+
+def test_the_heterogeneity_numbers_are_the_fitted_distributions(public, root):
+    from scipy import stats
+    params = public["bgf"].params_
+    rates = stats.gamma(params["r"], scale=1 / params["alpha"])
+    dropouts = stats.beta(params["a"], params["b"])
+    assert round(params["r"] ** -0.5, 2) == 2.03
+    assert round(rates.median() * WEEKS_PER_YEAR, 2) == 0.47  # "about once every two years"
+    assert round(rates.cdf(1 / WEEKS_PER_YEAR), 2) == 0.60  # "three in five"
+    assert round(params["r"] / params["alpha"] * WEEKS_PER_YEAR, 1) == 2.9
+    assert round(dropouts.cdf(0.1), 2) == 0.32 and round(dropouts.sf(0.5), 2) == 0.14
+    assert params["r"] < 1 and rates.pdf(1e-6) > rates.pdf(1e-3)  # rises without bound at 0
+    text = _text(_cells(root)["ch09-heterogeneity-read"])
+    for words in ("0.47 times a year", "three in five", "2.9 a year", "a third", "one in seven",
+                  "seven times larger"):
+        assert words in text, words
+    intro = _text(_cells(root)["ch09-heterogeneity-intro"])
+    assert "1 / √r" in intro and "r / alpha purchases per week" in intro
+
+
 # ------------------------------------------------------------- what the prose says: contracts
 
 def test_the_sbg_fit_is_the_papers_and_retention_rises_as_the_text_says(sbg):
@@ -599,7 +693,9 @@ def test_no_cell_shows_a_bare_tuple_and_cells_stay_short(root):
 def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
     continues = {"ch09-one-customer", "ch09-summary", "ch09-summary-size", "ch09-fit-read",
                  "ch09-conditional-table", "ch09-conditional-totals", "ch09-spend-zero-code",
-                 "ch09-spend-check", "ch09-spend-fit", "ch09-alive-plot", "ch09-clv-totals"}
+                 "ch09-spend-check", "ch09-spend-fit", "ch09-alive-plot", "ch09-clv-totals",
+                 "ch09-heterogeneity-numbers", "ch09-incremental-weeks",
+                 "ch09-bootstrap-interval", "ch09-calibration-plot"}
     for before, cell in itertools.pairwise(_cells(root).values()):
         if cell.cell_type == "code" and before.cell_type == "code":
             assert cell.id.endswith("-check") or cell.id in continues, cell.id

@@ -233,3 +233,119 @@ def test_matrix_figure_is_labelled_and_shows_the_grid(model):
 def test_matrix_refuses_an_unknown_quantity(model):
     with pytest.raises(InputError, match="purchases"):
         predictive.frequency_recency_grid(model, T=30, what="revenue")
+
+
+# ------------------------------------------------------------- calibration histogram
+
+def test_calibration_purchase_histogram_shows_actual_and_each_models_expected(model, summary):
+    from clv_course.models import calibration_histogram
+    pareto = ParetoNBD().fit_summary(summary)
+    figure = predictive.calibration_purchase_histogram([model, pareto], summary)
+    assert_labelled(figure)
+    axes = figure.axes[0]
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["Actual", "BG/NBD",
+                                                                     "Pareto/NBD"]
+    heights = np.array([p.get_height() for p in axes.patches]).reshape(3, 8)
+    assert heights[0].sum() == len(summary) and heights[0][0] == 1411
+    assert np.allclose(heights[1], calibration_histogram(model, summary)["expected"])
+    assert np.allclose(heights[2], calibration_histogram(pareto, summary)["expected"])
+    assert [t.get_text() for t in axes.get_xticklabels()][-1] == "7+"
+    assert axes.get_ylabel() == "Customers"
+
+
+def test_calibration_purchase_histogram_takes_one_model_and_refuses_an_unfitted_one(model,
+                                                                                   summary):
+    figure = predictive.calibration_purchase_histogram(model, summary)
+    assert len(figure.axes[0].patches) == 16
+    with pytest.raises(InputError, match="fitted"):
+        predictive.calibration_purchase_histogram([model, BGNBD()], summary)
+
+
+# ------------------------------------------------------------- weekly tracking
+
+@pytest.fixture(scope="module")
+def weekly(model, transactions):
+    return predictive.incremental_curves(model, transactions, calibration_end=CALIBRATION_END,
+                                         holdout_end=HOLDOUT_END, unit="week")
+
+
+def test_incremental_curves_are_the_cumulative_ones_week_by_week(weekly, curves):
+    assert list(weekly.index) == list(range(1, 78))  # 545 days: 77 whole weeks
+    at_week_77 = curves.loc[77]
+    assert weekly["actual"].sum() == at_week_77["actual"]
+    assert weekly["predicted"].sum() == pytest.approx(at_week_77["predicted"])
+    assert (weekly["actual"] >= 0).all() and (weekly["predicted"] > 0).all()
+    assert weekly.loc[1, "actual"] == curves.loc[1, "actual"]
+
+
+def test_incremental_figure_is_labelled_per_week_and_marks_the_end_of_calibration(
+        model, transactions, weekly):
+    figure = predictive.incremental_repeat_transactions(
+        model, transactions, calibration_end=CALIBRATION_END, holdout_end=HOLDOUT_END, unit="week")
+    assert_labelled(figure)
+    axes = figure.axes[0]
+    assert axes.get_xlabel() == "Weeks since 1997-01-01"
+    assert axes.get_ylabel() == "Repeat purchases per week"
+    actual, predicted, split = axes.lines[:3]
+    assert np.array_equal(actual.get_ydata(), weekly["actual"])
+    assert np.allclose(predicted.get_ydata(), weekly["predicted"])
+    assert split.get_xdata()[0] == pytest.approx(272 / 7)
+
+
+# ------------------------------------------------------------- spend against frequency
+
+def test_spend_scatter_shows_every_repeat_buyer_on_log_axes_with_the_medians(summary):
+    figure = predictive.spend_against_frequency(summary, currency="USD")
+    assert_labelled(figure)
+    axes = figure.axes[0]
+    repeat = summary[summary["frequency"] > 0]
+    assert len(axes.collections[0].get_offsets()) == len(repeat)
+    assert axes.get_xscale() == "log" and axes.get_yscale() == "log"
+    assert "USD" in axes.get_ylabel() and "log scale" in axes.get_xlabel()
+    medians = axes.lines[0]
+    groups = repeat.groupby("frequency")["monetary_value"]
+    kept = groups.size() >= 10
+    assert np.allclose(medians.get_ydata(), groups.median()[kept])
+
+
+def test_spend_scatter_needs_repeat_buyers(summary):
+    with pytest.raises(InputError, match="repeat buyers"):
+        predictive.spend_against_frequency(summary[summary["frequency"] == 0])
+
+
+# ------------------------------------------------------------- heterogeneity
+
+def test_heterogeneity_plots_the_fitted_gamma_and_beta_densities(model):
+    from scipy import stats
+    figure = predictive.heterogeneity_distributions(model)
+    left, right = figure.axes[:2]
+    for axes in (left, right):
+        assert axes.get_title() and axes.get_xlabel() and axes.get_ylabel()
+    params = model.params_
+    assert left.get_xlabel() == "Purchase rate λ (purchases per week)"
+    rate_curve = left.lines[0]
+    x = rate_curve.get_xdata()
+    assert np.allclose(rate_curve.get_ydata(),
+                       stats.gamma(params["r"], scale=1 / params["alpha"]).pdf(x))
+    assert left.lines[1].get_xdata()[0] == pytest.approx(params["r"] / params["alpha"])
+    p_curve = right.lines[0]
+    assert np.allclose(p_curve.get_ydata(), stats.beta(params["a"], params["b"]).pdf(
+        p_curve.get_xdata()))
+    assert right.lines[1].get_xdata()[0] == pytest.approx(params["a"] / (params["a"]
+                                                                         + params["b"]))
+    assert "%" in right.get_xticklabels()[1].get_text()
+
+
+def test_heterogeneity_fitted_in_days_labels_the_rate_per_day(transactions):
+    from clv_course.summary import customer_summary
+    days = BGNBD().fit_summary(customer_summary(transactions, calibration_end=CALIBRATION_END,
+                                                unit="day"))
+    figure = predictive.heterogeneity_distributions(days)
+    assert figure.axes[0].get_xlabel() == "Purchase rate λ (purchases per day)"
+
+
+def test_heterogeneity_needs_a_fitted_bgnbd(summary):
+    with pytest.raises(InputError, match="BGNBD"):
+        predictive.heterogeneity_distributions(ParetoNBD().fit_summary(summary))
+    with pytest.raises(InputError, match="BGNBD"):
+        predictive.heterogeneity_distributions(BGNBD())

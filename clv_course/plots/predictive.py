@@ -10,7 +10,15 @@
 - :func:`frequency_recency_matrix`: expected purchases (or P(alive)) for every
   frequency and recency of a customer of a given age, as a heatmap.
 - :func:`retention_by_tenure`: a subscription cohort's observed retention rates
-  against the shifted-beta-geometric model's, rising with tenure.
+  against the shifted-beta-geometric model's, rising with tenure;
+- :func:`calibration_purchase_histogram`: customers with 0, 1, ..., 7+ repeat
+  purchases in calibration, actual against each model (the paper's Figure 2);
+- :func:`incremental_repeat_transactions`: repeat purchases per period, actual
+  against the model, through calibration and holdout;
+- :func:`spend_against_frequency`: mean spend against repeat purchases, the
+  Gamma-Gamma independence check;
+- :func:`heterogeneity_distributions`: BG/NBD's fitted gamma distribution of
+  purchase rates and beta distribution of dropout probabilities.
 
 Each takes a fitted model and the data, computes what it shows with the
 model's own methods, and returns the labelled Figure.
@@ -23,12 +31,15 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+from scipy import stats
 
 from clv_course.errors import InputError
 from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
 from clv_course.models._fitting import PurchaseModel
+from clv_course.models.bgnbd import BGNBD
+from clv_course.models.checks import calibration_histogram
 from clv_course.models.sbg import ShiftedBetaGeometric
 from clv_course.plots import label, new_figure, number_axis, percent_axis
 from clv_course.summary import customer_summary
@@ -38,6 +49,9 @@ from clv_course.units import Unit, days_per
 UNIT_SINCE = {"day": N_("Days since {date}"), "week": N_("Weeks since {date}"),
               "month": N_("Months since {date}"), "quarter": N_("Quarters since {date}"),
               "year": N_("Years since {date}")}
+#: the time unit as a singular noun, "purchases per week"
+UNIT_SINGULAR = {"day": N_("day"), "week": N_("week"), "month": N_("month"),
+                 "quarter": N_("quarter"), "year": N_("year")}
 #: the time unit as a plural noun for axis labels
 UNIT_NAMES = {"day": N_("days"), "week": N_("weeks"), "month": N_("months"),
               "quarter": N_("quarters"), "year": N_("years")}
@@ -367,4 +381,146 @@ def retention_by_tenure(active: dict[str, list[float]], models: dict[str, Shifte
           _("Retention rate (share of last year's customers who renew)"))
     percent_axis(axes)
     axes.legend(loc="lower right", fontsize=8)
+    return figure
+
+
+def calibration_purchase_histogram(models: PurchaseModel | list[PurchaseModel],
+                                   summary: pd.DataFrame, *, max_frequency: int = 7) -> Figure:
+    """Customers with 0, 1, ..., ``max_frequency``+ repeat purchases in calibration, as bars.
+
+    One bar per group for the actual customers and one for each model's
+    expected customers (:func:`clv_course.models.calibration_histogram`), side
+    by side. The check is in-sample: the models were fitted to these customers.
+    """
+    models = [models] if isinstance(models, PurchaseModel) else list(models)
+    tables = [calibration_histogram(_check_model(m), summary, max_frequency=max_frequency)
+              for m in models]
+    figure, axes = new_figure(7.5, 4.2)
+    positions = np.arange(len(tables[0]))
+    width = 0.8 / (len(models) + 1)
+    bars = [(tables[0]["actual"], ACTUAL_COLOUR, _("Actual"))]
+    bars += [(t["expected"], colour, model_name(m))
+             for t, m, colour in zip(tables, models, (MODEL_COLOUR, "#27ae60", "#8e44ad"))]
+    for k, (values, colour, name) in enumerate(bars):
+        axes.bar(positions + (k - len(models) / 2) * width, values, width, color=colour,
+                 label=name)
+    axes.set_xticks(positions, tables[0].index)
+    label(axes, _("Repeat purchases in calibration: actual and expected customers"),
+          _("Repeat purchases in calibration"), _("Customers"))
+    number_axis(axes)
+    axes.legend()
+    return figure
+
+
+def incremental_curves(model: PurchaseModel, transactions: pd.DataFrame, *, calibration_end,
+                       holdout_end, unit: Unit) -> pd.DataFrame:
+    """Actual and predicted repeat purchases of the calibration cohort in each whole period.
+
+    The differences of :func:`cumulative_curves` between its whole periods: row
+    k (k = 1, 2, ...) counts the repeat purchases of period k since the first
+    purchase day. A last period cut short by the end of the holdout is left
+    out, so the rows add up to the cumulative counts at the last whole period.
+    """
+    curves = cumulative_curves(model, transactions, calibration_end=calibration_end,
+                               holdout_end=holdout_end, unit=unit)
+    whole = curves[np.isclose(curves.index, np.round(curves.index))]
+    whole.index = pd.Index(np.round(whole.index).astype(int), name="period")
+    return whole.diff().fillna(whole)
+
+
+def incremental_repeat_transactions(model: PurchaseModel, transactions: pd.DataFrame, *,
+                                    calibration_end, holdout_end, unit: Unit) -> Figure:
+    """Repeat purchases per period, actual against the model, with the end of calibration marked.
+
+    The cumulative curve hides when the model is wrong; this one shows it
+    period by period (seasons, holidays, a campaign the model cannot know).
+    """
+    curves = incremental_curves(model, transactions, calibration_end=calibration_end,
+                                holdout_end=holdout_end, unit=unit)
+    length = days_per(unit)
+    total = cumulative_curves(model, transactions, calibration_end=calibration_end,
+                              holdout_end=holdout_end, unit=unit).index[-1]
+    start = pd.Timestamp(_day(holdout_end) - total * length, unit="D")
+    figure, axes = new_figure(7.5, 4.2)
+    axes.plot(curves.index, curves["actual"], color=ACTUAL_COLOUR, label=_("Actual"))
+    axes.plot(curves.index, curves["predicted"], color=MODEL_COLOUR, linestyle="--",
+              label=_("Model"))
+    split = (_day(calibration_end) - _day(start)) / length
+    axes.axvline(split, color="grey", linestyle=":", label=_("End of calibration"))
+    per = _(UNIT_SINGULAR[unit])
+    label(axes, _("Repeat purchases per {unit}: actual and predicted").format(unit=per),
+          _(UNIT_SINCE[unit]).format(date=start.date().isoformat()),
+          _("Repeat purchases per {unit}").format(unit=per))
+    number_axis(axes)
+    axes.set_ylim(bottom=0)
+    axes.legend()
+    return figure
+
+
+def spend_against_frequency(summary: pd.DataFrame, *, currency: str = "USD") -> Figure:
+    """Each repeat buyer's mean spend per repeat purchase against her repeat purchases.
+
+    Both axes are logarithmic (spend is skewed, most buyers have few
+    purchases); points are transparent so that crowded spots look dark. A line
+    joins the median spend of each number of repeat purchases (up to the last
+    with at least 10 customers): a flat line is what Gamma-Gamma assumes.
+    """
+    repeat = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
+    if repeat.empty:
+        raise InputError(_("There are no repeat buyers with a positive spend to plot."))
+    figure, axes = new_figure(7.0, 4.2)
+    axes.scatter(repeat["frequency"], repeat["monetary_value"], s=12, alpha=0.3,
+                 color=ACTUAL_COLOUR, edgecolor="none", label=_("One repeat buyer"))
+    groups = repeat.groupby("frequency")["monetary_value"]
+    medians = groups.median()[groups.size() >= 10]
+    axes.plot(medians.index, medians, marker="o", color=MODEL_COLOUR,
+              label=_("Median spend (10 or more customers)"))
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v, "number", digits=0)))
+    axes.yaxis.set_major_formatter(FuncFormatter(
+        lambda v, _pos: fmt(v, "money", currency=currency, digits=0)))
+    label(axes, _("Mean spend per repeat purchase against repeat purchases"),
+          _("Repeat purchases in calibration (log scale)"),
+          _("Mean spend per repeat purchase ({currency}, log scale)").format(currency=currency))
+    axes.legend()
+    return figure
+
+
+def heterogeneity_distributions(model: BGNBD, *, points: int = 400) -> Figure:
+    """BG/NBD's two fitted distributions across customers, side by side.
+
+    Left: the gamma density of the purchase rate λ (shape r, rate alpha, so
+    scale 1 / alpha), in purchases per period of the model's unit. Right: the
+    beta density of the dropout probability p after a purchase (a, b). A
+    dashed line marks each mean, r / alpha and a / (a + b). With a shape below
+    1 a density rises without bound at 0, so the y-axis is cut at three times
+    the density at the distribution's median; the rate axis ends at the 95th
+    percentile (one customer in twenty buys faster).
+    """
+    if not isinstance(model, BGNBD) or model.params_ is None:
+        raise InputError(_("Pass a fitted BGNBD model (call .fit_summary first)."))
+    params = model.params_
+    rate = stats.gamma(params["r"], scale=1 / params["alpha"])
+    dropout = stats.beta(params["a"], params["b"])
+    unit = model.unit_ or "week"
+    figure, (left, right) = new_figure(10.0, 4.2, ncols=2)
+    for axes, distribution, high, mean, shown in (
+            (left, rate, rate.ppf(0.95), params["r"] / params["alpha"], "number"),
+            (right, dropout, 1.0, params["a"] / (params["a"] + params["b"]), "percent")):
+        grid = np.linspace(high / points, high * (1 - 0.5 / points), points)
+        axes.plot(grid, distribution.pdf(grid), color=ACTUAL_COLOUR)
+        axes.axvline(mean, color=MODEL_COLOUR, linestyle="--", label=_("Mean {value}").format(
+            value=fmt(mean, shown, digits=3 if shown == "number" else 1)))
+        axes.set_xlim(0, high)
+        axes.set_ylim(0, 3 * float(distribution.pdf(distribution.median())))
+        axes.legend()
+    label(left, _("Purchase rates: gamma (r = {r}, alpha = {alpha})").format(
+        r=fmt(params["r"], "number", digits=3), alpha=fmt(params["alpha"], "number", digits=3)),
+        _("Purchase rate λ (purchases per {unit})").format(unit=_(UNIT_SINGULAR[unit])),
+        _("Density (share of customers per unit of λ)"))
+    label(right, _("Dropout after a purchase: beta (a = {a}, b = {b})").format(
+        a=fmt(params["a"], "number", digits=3), b=fmt(params["b"], "number", digits=3)),
+        _("Dropout probability p after a repeat purchase"), _("Density (share of customers per unit of p)"))
+    percent_axis(right, which="x")
     return figure
