@@ -709,3 +709,23 @@ def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
 def test_no_number_in_the_prose_contradicts_the_course_year(root):
     prose = "\n".join(c.source for c in _cells(root).values() if c.cell_type == "markdown")
     assert not re.search(r"\b52nd root|times 52\b|1/52\b", prose)
+
+
+def test_the_infinite_horizon_value_is_above_every_finite_one_as_the_text_says():
+    import numpy as np
+
+    import clv_course as clv
+    from clv_course.models import BGNBD, GammaGamma, ParetoNBD, predicted_clv
+    from clv_course.summary import customer_summary
+    summary = customer_summary(clv.datasets.load("cdnow_sample"), calibration_end="1997-09-30",
+                               holdout_end="1998-06-30", unit="week")
+    bgf, ggf = BGNBD().fit_summary(summary), GammaGamma().fit_summary(summary)
+    pnbd = ParetoNBD().fit_summary(summary)
+    weekly = 1.10 ** (1 / (365.25 / 7)) - 1
+    det = pnbd.discounted_expected_transactions(np.log1p(weekly), summary["frequency"],
+                                                summary["recency"], summary["T"])
+    infinite = (0.3 * det * ggf.expected_spend(summary["frequency"],
+                                               summary["monetary_value"])).sum()
+    ten, hundred = (predicted_clv(bgf, ggf, summary, horizon=weeks, margin=0.3,
+                                  discount_rate=weekly, unit="week").sum() for weeks in (520, 5218))
+    assert ten < hundred < infinite

@@ -10,7 +10,8 @@ out, refunds kept (their negative amounts are money the shop gave back).
   accepted too (it leaves out one day).
 - The residual value (10.5) and the value of a new customer (10.6) use models
   fitted on all the data, to 2025-12-31, time in weeks and 10 % a year as a weekly
-  rate over a year of 365.25 days. Gamma-Gamma reads the spend per order *before*
+  rate over a year of 365.25 days, week k's purchases discounted k weeks (at the
+  week's end, as ``predicted_clv`` does). Gamma-Gamma reads the spend per order *before*
   refunds (``customer_summary`` leaves refund rows out), so the margin it is
   multiplied by must be the net margin per euro *ordered*: the margin left after
   refunds divided by the gross order revenue. The net-over-net margin rate on
@@ -22,10 +23,12 @@ out, refunds kept (their negative amounts are money the shop gave back).
   times the channel's net margin per euro ordered.
 - The recommendation (10.8) is one dict: ``grow``, the channel to grow (the
   highest CLV:CAC; a channel within 10 % of the best is a tie at this forecast's
-  accuracy and is accepted too), ``cut``, the channel to cut (the lowest
-  CLV:CAC), and ``max_cac``, the most the shop could pay to win a customer in
-  the channel to grow and still keep 3 : 1. The number in it makes a dict typed
-  in from the public data fail on a grading variant.
+  accuracy and is accepted too), ``grow_ratio``, the CLV:CAC of that channel
+  (so the ratio, not the value per customer, is seen to be the reason),
+  ``cut``, the channel to cut (the lowest CLV:CAC), and ``max_cac``, the most
+  the shop could pay to win a customer in the channel to grow and still keep
+  3 : 1. The numbers in it make a dict typed in from the public data fail on a
+  grading variant.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from clv_course import metrics
-from clv_course.exercises import CourseData, Exercise, N_, Tolerance, ValuePart, Wrong
+from clv_course.exercises import N_, CourseData, Exercise, Tolerance, ValuePart, Wrong
 from clv_course.models import BGNBD, GammaGamma, predicted_clv
 from clv_course.summary import customer_summary
 
@@ -88,6 +91,17 @@ def _retention_series(frame: pd.DataFrame, column: str, position: int) -> pd.Ser
 
 def _retention(data: CourseData, column: str = "country") -> pd.Series:
     return _retention_series(_clean(data), column, -1)
+
+
+def _retention_any_row(data: CourseData) -> pd.Series:
+    """Retention 2024 -> 2025 counting a customer in a year by any row, refunds included."""
+    clean = _clean(data)
+    values = {}
+    for country, rows in clean.groupby("country"):
+        before = set(rows.loc[rows["date"].dt.year == LAST_YEAR - 1, "customer_id"])
+        after = set(rows.loc[rows["date"].dt.year == LAST_YEAR, "customer_id"])
+        values[country] = len(before & after) / len(before)
+    return pd.Series(values, dtype=float)
 
 
 def _lifetime(data: CourseData) -> pd.Series:
@@ -186,6 +200,12 @@ def _margin_per_euro_ordered(frame: pd.DataFrame) -> float:
     return float(frame["gross_margin"].sum() / _orders(frame)["amount"].sum())
 
 
+def _margin_of_orders(frame: pd.DataFrame) -> float:
+    """The orders' own margin rate, refunds ignored: about net margin over net revenue here."""
+    orders = _orders(frame)
+    return float(orders["gross_margin"].sum() / orders["amount"].sum())
+
+
 def _margin_net_over_net(frame: pd.DataFrame) -> float:
     return float(frame["gross_margin"].sum() / frame["amount"].sum())
 
@@ -256,6 +276,13 @@ def _cac(data: CourseData) -> pd.Series:
     return _cac_table(data)["cac"].astype(float)
 
 
+def _cac_from_transactions(data: CourseData) -> pd.Series:
+    """Spend per customer counted in the cleaned transactions (a few have no order left)."""
+    spend = data.load("shop_marketing").groupby("channel")["spend"].sum()
+    won = _clean(data).groupby("acquisition_channel")["customer_id"].nunique()
+    return (spend / won).astype(float)
+
+
 def _clv_cac(data: CourseData, **value) -> pd.Series:
     return _new_customer_clv(data, **value) / _cac(data).reindex(_channel_models(data.seed))
 
@@ -285,8 +312,25 @@ def _max_cac(data: CourseData, channel=_grow, ratio: float = TARGET_RATIO) -> fl
     return float(_new_customer_clv(data)[channel(data)] / ratio)
 
 
+def _second(data: CourseData) -> str:
+    return str(_ranked(data).index[1])
+
+
 def _recommendation(data: CourseData, grow=_grow, cut=_cut, ratio: float = TARGET_RATIO) -> dict:
-    return {"grow": grow(data), "cut": cut(data), "max_cac": _max_cac(data, grow, ratio)}
+    return {"grow": grow(data), "grow_ratio": float(_clv_cac(data)[grow(data)]),
+            "cut": cut(data), "max_cac": _max_cac(data, grow, ratio)}
+
+
+def _ceiling_of_another_channel(data: CourseData, own_ratio: bool = False) -> dict:
+    """The runner-up grown, but the ceiling (and the ratio, unless ``own_ratio``) of the best."""
+    best = _recommendation(data)
+    ratio = float(_clv_cac(data)[_second(data)]) if own_ratio else best["grow_ratio"]
+    return {**best, "grow": _second(data), "grow_ratio": ratio}
+
+
+def _capitalised(data: CourseData) -> dict:
+    answer = _recommendation(data)
+    return {**answer, "grow": answer["grow"].capitalize(), "cut": answer["cut"].capitalize()}
 
 
 PREDICTIVE = Tolerance(relative=1e-3)  # a numerical fit: optimisers agree to about 1e-4
@@ -322,7 +366,10 @@ EXERCISES = [
                          Wrong(N_("the first pair of years"),
                                lambda data: _retention_series(_clean(data), "country", 0),
                                N_("That is retention from 2023 to 2024; use the latest pair, "
-                                  "2024 to 2025."))]),
+                                  "2024 to 2025.")),
+                         Wrong(N_("refunds counted as orders"), _retention_any_row,
+                               N_("A customer whose only row in a year is a refund did not order "
+                                  "that year: count a year's customers by their orders."))]),
         ValuePart("lifetime_by_country", 1, _lifetime,
                   hint=N_("If a constant share leaves every year, a customer stays on average "
                           "one divided by that share of years."),
@@ -390,7 +437,8 @@ EXERCISES = [
                                lambda data: _residual_value(
                                    data, margin=_margin_net_over_net(_clean(data))),
                                N_("Gamma-Gamma predicts the spend per order before refunds, but "
-                                  "that margin rate is net margin over net revenue: together "
+                                  "that margin rate ignores them (net margin over net revenue "
+                                  "and the orders' own margin rate come to the same): together "
                                   "they count the refunded orders as if they were kept. Use the "
                                   "margin left per euro ordered.")),
                          Wrong(N_("revenue for profit"),
@@ -431,7 +479,9 @@ EXERCISES = [
                          Wrong(N_("net margin rate on gross spend"),
                                lambda data: _new_customer_clv(data, net_over_net=True),
                                N_("The mean spend is before refunds; multiply it by the margin "
-                                  "left per euro ordered, not by net margin over net revenue.")),
+                                  "left per euro ordered, not by a rate that ignores the refunds "
+                                  "(net margin over net revenue, or the orders' own margin "
+                                  "rate).")),
                          Wrong(N_("one margin for all channels"),
                                lambda data: _new_customer_clv(data, shop_wide=True),
                                N_("The channels keep different margins (marketplace orders earn "
@@ -444,7 +494,11 @@ EXERCISES = [
                   wrong=[Wrong(N_("customers per euro"),
                                lambda data: 1 / _cac(data),
                                N_("That is new customers per euro of spend; CAC is spend divided "
-                                  "by new customers."))]),
+                                  "by new customers.")),
+                         Wrong(N_("customers counted in the transactions"), _cac_from_transactions,
+                               N_("A few customers have no order left in the cleaned transactions, "
+                                  "yet the spend won them too: count a channel's new customers in "
+                                  "the customers table."))]),
         ValuePart("clv_cac_by_channel", 2, _clv_cac, tolerance=PREDICTIVE,
                   hint=N_("Set what a new customer of each channel is worth against what winning "
                           "her costs in the same channel."),
@@ -462,9 +516,9 @@ EXERCISES = [
         ValuePart("recommendation", 4, _recommendation, tolerance=PREDICTIVE,
                   accepted=[lambda data: _recommendation(data, _tied_runner_up)],
                   hint=N_("Grow the channel that returns the most value per euro spent on winning "
-                          "customers, cut the one that returns the least, and cap what a customer "
-                          "of the channel to grow may cost so that her value stays three times "
-                          "that cost, in EUR."),
+                          "customers, give that return as its ratio, cut the channel that returns "
+                          "the least, and cap what a customer of the channel to grow may cost so "
+                          "that her value stays three times that cost, in EUR."),
                   wrong=[Wrong(N_("grow and cut swapped"),
                                lambda data: _recommendation(data, _cut, _grow),
                                N_("The channel to grow returns the most value per euro of "
@@ -476,6 +530,23 @@ EXERCISES = [
                                lambda data: {**_recommendation(data),
                                              "max_cac": float(_cac(data)[_grow(data)])},
                                N_("That maximum is what a customer of the channel costs today; "
-                                  "the ceiling is what she could cost and still keep 3 : 1."))]),
+                                  "the ceiling is what she could cost and still keep 3 : 1.")),
+                         Wrong(N_("three times today's CAC"),
+                               lambda data: {**_recommendation(data),
+                                             "max_cac": float(3 * _cac(data)[_grow(data)])},
+                               N_("Three times the CAC is the value she must bring, not the most "
+                                  "she may cost: the ceiling is her value divided by 3.")),
+                         Wrong(N_("ratio and ceiling of another channel"),
+                               _ceiling_of_another_channel,
+                               N_("The ratio and the maximum CAC must be those of the channel you "
+                                  "grow: the ceiling is a third of the value of a new customer "
+                                  "won there.")),
+                         Wrong(N_("ceiling of another channel"),
+                               lambda data: _ceiling_of_another_channel(data, own_ratio=True),
+                               N_("The maximum CAC must be for the channel you grow: a third of "
+                                  "the value of a new customer won there.")),
+                         Wrong(N_("channel names capitalised"), _capitalised,
+                               N_("Name the channels exactly as the data spell them, in lower "
+                                  "case."))]),
     ]),
 ]

@@ -119,9 +119,9 @@ def value_against_cac(curves: pd.DataFrame, cac: pd.Series, *, currency: str, un
     axes.plot([], [], color="grey", linestyle="--", linewidth=1,
               label=_("{ratio} x CAC (dashed)").format(ratio=fmt(target, "number", digits=0)))
     axes.legend(frameon=False, loc="upper left")
-    label(axes, _("What a new customer has brought, against {ratio} x what she cost").format(
-        ratio=fmt(target, "number", digits=0)), _(SINCE_FIRST[unit]),
-        _("Discounted margin per new customer ({currency})").format(currency=currency))
+    title = _("What a new customer is expected to bring, against {ratio} x what she cost")
+    label(axes, title.format(ratio=fmt(target, "number", digits=0)), _(SINCE_FIRST[unit]),
+          _("Discounted margin per new customer ({currency})").format(currency=currency))
     money_axis(axes, currency)
     axes.set_xlim(curves.index[0], curves.index[-1] * 1.1)
     axes.set_ylim(bottom=0)
