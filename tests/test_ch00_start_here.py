@@ -3,16 +3,14 @@ and what its prose says about CDNOW is true of the data."""
 
 from __future__ import annotations
 
-import ast
 import re
 
-import nbformat
 import pytest
 
 import clv_course as clv
-from clv_course.checking import collect, judge
-from clv_course.exercises import CourseData, chapter_exercises, get
+from clv_course.exercises import CourseData, chapter_exercises
 from clv_course.i18n import _
+from tests.support import chapters as ch
 
 SEEDS = [None, 90210, 31337]
 MASTER = "masters/00_start_here.ipynb"
@@ -34,45 +32,30 @@ CODE = re.compile(r"\w\(|\.\w+\(|\)\.\w|==|\w\s=\s|\[\"|"
                   r"\b(?:nunique|len|groupby|shape|iloc|loc|value_counts|query)\b")
 
 
-def _cells(root):
-    return {cell.id: cell for cell in nbformat.read(root / MASTER, as_version=4).cells}
-
-
-def _part_result(exercise_id, answer, value, seed):
-    exercise = get(exercise_id)
-    data = CourseData(seed)
-    collected = collect(exercise, {answer: value}, grading_seed=seed, data=data)
-    result = judge(exercise, collected, grading_seed=seed, data=data)
-    return next(part for part in result.parts if part.answer == answer)
-
-
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("exercise_id", list(SOLUTIONS))
 def test_ch00_every_honest_solution_passes_on_the_public_data_and_a_grading_variant(exercise_id, seed):
     table = CourseData(seed).load("cdnow_sample")
     for answer, ways in SOLUTIONS[exercise_id].items():
         for way in ways:
-            outcome = _part_result(exercise_id, answer, way(table), seed)
+            outcome = ch.part_result(exercise_id, answer, way(table), seed)
             assert outcome.passed, (exercise_id, answer, outcome.message)
 
 
 def test_ch00_hints_teach_the_idea_without_dictating_code():
-    for exercise in chapter_exercises("ch00"):
-        for part in exercise.parts:
-            for hint in [part.hint, *(wrong.hint for wrong in part.wrong)]:
-                assert not CODE.search(hint), (exercise.id, hint)
+    ch.assert_hints_free_of(chapter_exercises("ch00"), CODE)
 
 
 def test_ch00_a_wrong_answer_is_told_what_to_think_about_not_the_value(root):
     table = CourseData(None).load("cdnow_sample")
-    outcome = _part_result("ch00-customers", "n_customers", len(table), None)
+    outcome = ch.part_result("ch00-customers", "n_customers", len(table), None)
     assert outcome.points == 0
     assert _("count each customer once") in outcome.message
     assert str(table["customer_id"].nunique()) not in outcome.message
 
 
 def test_ch00_exercise_instructions_do_not_hand_out_the_code(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     for cell_id in ("ch00-rows-intro", "ch00-customers-intro", "ch00-revenue-intro"):
         assert "Hint" not in cells[cell_id].source
         assert not any("(" in code for code in re.findall(r"`([^`]+)`", cells[cell_id].source)), \
@@ -80,7 +63,7 @@ def test_ch00_exercise_instructions_do_not_hand_out_the_code(root):
 
 
 def test_ch00_says_what_is_true_about_repeat_buyers(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     table = CourseData(None).load("cdnow_sample")
     purchases = table.groupby("customer_id").size()
     again, once = (purchases > 1).mean(), (purchases == 1).mean()
@@ -92,19 +75,15 @@ def test_ch00_says_what_is_true_about_repeat_buyers(root):
 
 
 def test_ch00_computes_the_repeat_share_in_a_cell_before_saying_it(root):
-    order = list(_cells(root))
+    order = list(ch.cells(root, MASTER))
     assert order.index("ch00-repeat-intro") < order.index("ch00-repeat") \
         < order.index("ch00-repeat-explain")
 
 
 def test_ch00_no_cell_ends_in_a_bare_tuple(root):
-    for cell in _cells(root).values():
-        if cell.cell_type == "code":
-            body = ast.parse(cell.source).body
-            assert not (body and isinstance(body[-1], ast.Expr)
-                        and isinstance(body[-1].value, ast.Tuple)), cell.id
+    ch.assert_code_cells(ch.cells(root, MASTER).values(), strip=False, allow_empty=True)
 
 
 def test_ch00_ends_with_what_was_learned_and_what_comes_next(root):
-    last = list(_cells(root).values())[-1].source
-    assert "What you learned" in last and "Next" in last and "01_what_is_clv" in last
+    ch.assert_ends_with_summary(ch.cells(root, MASTER).values(), "Next", "01_what_is_clv",
+                                heading="What you learned", at_start=False)

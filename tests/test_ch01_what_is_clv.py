@@ -4,18 +4,15 @@ it is answered; outputs that are labelled."""
 
 from __future__ import annotations
 
-import ast
 import re
 
-import nbformat
 import pytest
 
 import clv_course as clv
 from clv_course import segments
-from clv_course.checking import collect, judge
 from clv_course.exercises import CourseData, FunctionPart, chapter_exercises, get
-from clv_course.i18n import _
 from clv_course.widgets.calculator import calculator_text, clv_calculator
+from tests.support import chapters as ch
 from tests.test_ch00_start_here import CODE
 
 SEEDS = [None, 90210, 31337]
@@ -64,28 +61,6 @@ VALUE_SOLUTIONS = {
 }
 
 
-def _judged(exercise_id, namespace, seed):
-    exercise = get(exercise_id)
-    data = CourseData(seed)
-    collected = collect(exercise, namespace, grading_seed=seed, data=data)
-    return judge(exercise, collected, grading_seed=seed, data=data)
-
-
-def _part(exercise_id, answer, value, seed=None):
-    return next(p for p in _judged(exercise_id, {answer: value}, seed).parts if p.answer == answer)
-
-
-def _as_learners(function):
-    """A wrong answer from the exercise definition, as a function the learner wrote."""
-    def learner(*args):
-        return function(*args)
-    return learner
-
-
-def _cells(root):
-    return {cell.id: cell for cell in nbformat.read(root / MASTER, as_version=4).cells}
-
-
 def _public_shop():
     return CourseData(None).load("shop")
 
@@ -104,7 +79,7 @@ def _pct(share: float, digits: int = 0) -> str:
 @pytest.mark.parametrize("exercise_id, answer", list(FUNCTION_SOLUTIONS))
 def test_ch01_function_exercises_accept_two_different_solutions(exercise_id, answer, seed):
     for solution in FUNCTION_SOLUTIONS[(exercise_id, answer)]:
-        outcome = _part(exercise_id, answer, solution, seed)
+        outcome = ch.part_result(exercise_id, answer, solution, seed)
         assert outcome.passed, (solution.__name__, outcome.message)
 
 
@@ -113,22 +88,13 @@ def test_ch01_shop_value_accepts_pandas_by_hand_and_the_package(seed):
     shop = CourseData(seed).load("shop")
     for answer, ways in VALUE_SOLUTIONS.items():
         for way in ways:
-            outcome = _part("ch01-shop-value", answer, way(shop), seed)
+            outcome = ch.part_result("ch01-shop-value", answer, way(shop), seed)
             assert outcome.passed, (answer, outcome.message)
 
 
 @pytest.mark.parametrize("seed", [None, 90210])
 def test_ch01_every_registered_mistake_written_by_a_learner_gets_its_own_hint(seed):
-    for exercise in chapter_exercises("ch01"):
-        for part in exercise.parts:
-            for wrong in part.wrong:
-                if isinstance(part, FunctionPart):
-                    answer = _as_learners(wrong.answer)
-                else:
-                    answer = wrong.answer(CourseData(seed))
-                outcome = _part(exercise.id, part.answer, answer, seed)
-                assert outcome.points == 0, wrong.mistake
-                assert _(wrong.hint) in outcome.message, (wrong.mistake, outcome.message)
+    ch.assert_mistakes_get_their_hints(chapter_exercises("ch01"), seed)
 
 
 def test_ch01_the_decisions_the_review_asked_for_are_registered_mistakes():
@@ -142,14 +108,14 @@ def test_ch01_the_decisions_the_review_asked_for_are_registered_mistakes():
 
 
 def test_ch01_a_percentage_is_named_as_such():
-    outcome = _part("ch01-profit-clv", "margin_rate", margin_rate_as_percent)
+    outcome = ch.part_result("ch01-profit-clv", "margin_rate", margin_rate_as_percent)
     assert outcome.points == 0 and "0.3" in outcome.message and "percentage" in outcome.message
 
 
 def test_ch01_retyping_the_formula_shown_above_does_not_pass():
     def retyped(aov, frequency, lifespan):
         return aov * frequency * lifespan
-    outcome = _part("ch01-simple-clv", "simple_clv", retyped)
+    outcome = ch.part_result("ch01-simple-clv", "simple_clv", retyped)
     assert outcome.points == 0 and "same time unit" in outcome.message
 
 
@@ -161,15 +127,12 @@ def test_ch01_references_are_private_not_package_functions_a_learner_could_assig
             if isinstance(part, FunctionPart):
                 assert part.reference.__name__.startswith("_"), part.answer
                 assert not any(part.reference is member for member in public), part.answer
-                assigned = _part(exercise.id, part.answer, clv.metrics.historic_clv)
+                assigned = ch.part_result(exercise.id, part.answer, clv.metrics.historic_clv)
                 assert assigned.points == 0
 
 
 def test_ch01_hints_teach_the_idea_without_dictating_code():
-    for exercise in chapter_exercises("ch01"):
-        for part in exercise.parts:
-            for hint in [part.hint, *(wrong.hint for wrong in part.wrong)]:
-                assert not CODE.search(hint), (exercise.id, hint)
+    ch.assert_hints_free_of(chapter_exercises("ch01"), CODE)
 
 
 def test_ch01_margin_rate_cases_include_a_slice_of_the_data_variant():
@@ -185,7 +148,7 @@ def test_ch01_margin_rate_cases_include_a_slice_of_the_data_variant():
 # --------------------------------------------------------------------- prose and cells
 
 def test_ch01_every_number_in_the_prose_is_true_of_the_shop(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     shop = _public_shop()
     revenue = segments.value_per_customer(shop, "amount")
     profit = segments.value_per_customer(shop)
@@ -215,7 +178,7 @@ def test_ch01_every_number_in_the_prose_is_true_of_the_shop(root):
 
 
 def test_ch01_each_read_out_number_comes_after_the_cell_that_computes_it(root):
-    order = list(_cells(root))
+    order = list(ch.cells(root, MASTER))
     for computing, reading in [("ch01-example", "ch01-example-readout"),
                                ("ch01-doubling", "ch01-doubling-explain"),
                                ("ch01-shop-size", "ch01-shop-size-readout"),
@@ -226,7 +189,7 @@ def test_ch01_each_read_out_number_comes_after_the_cell_that_computes_it(root):
 
 
 def test_ch01_the_calculator_question_is_asked_then_tried_then_answered(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     order = list(cells)
     question = cells["ch01-calculator-intro"].source
     assert "?" in question
@@ -236,7 +199,7 @@ def test_ch01_the_calculator_question_is_asked_then_tried_then_answered(root):
 
 
 def test_ch01_names_a_projection_a_projection_and_the_past_so_far(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     code = "\n".join(c.source for c in cells.values() if c.cell_type == "code")
     prose = "\n".join(c.source for c in cells.values() if c.cell_type == "markdown")
     assert "historic_clv" not in code
@@ -249,7 +212,7 @@ def test_ch01_names_a_projection_a_projection_and_the_past_so_far(root):
 
 
 def test_ch01_says_what_the_literature_and_practice_mean_by_clv(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     prose = "\n".join(c.source for c in cells.values() if c.cell_type == "markdown")
     for words in ["Gupta and Lehmann", "Fader and Hardie", "forward", "discounted",
                   "Net (or contribution) CLV", "returns", "marketing", "net profit",
@@ -259,25 +222,19 @@ def test_ch01_says_what_the_literature_and_practice_mean_by_clv(root):
 
 
 def test_ch01_no_cell_ends_in_a_bare_tuple_and_cells_stay_short(root):
-    for cell in _cells(root).values():
-        if cell.cell_type != "code":
-            continue
-        body = ast.parse(cell.source).body
-        assert not (body and isinstance(body[-1], ast.Expr) and isinstance(body[-1].value, ast.Tuple)), \
-            cell.id
-        assert len(cell.source.splitlines()) <= 10, cell.id
+    ch.assert_code_cells(ch.cells(root, MASTER).values(), limit=10, strip=False, allow_empty=True)
 
 
 def test_ch01_each_exercise_is_introduced_by_prose(root):
-    cells = list(_cells(root).values())
+    cells = list(ch.cells(root, MASTER).values())
     for index, cell in enumerate(cells):
         if "### BEGIN SOLUTION" in cell.source:
             assert cells[index - 1].cell_type == "markdown", cell.id
 
 
 def test_ch01_ends_with_what_was_learned_and_what_comes_next(root):
-    last = list(_cells(root).values())[-1].source
-    assert "What you learned" in last and "Next" in last and "chapter 2" in last
+    ch.assert_ends_with_summary(ch.cells(root, MASTER).values(), "Next", "chapter 2",
+                                heading="What you learned", at_start=False)
 
 
 # ------------------------------------------------------------------------ the calculator
@@ -306,8 +263,8 @@ def test_ch01_money_rounded_to_the_cent_passes_but_a_rounded_rate_does_not():
     def rate_rounded(transactions):
         return round(transactions["gross_margin"].sum() / transactions["amount"].sum(), 2)
 
-    assert _part("ch01-simple-clv", "simple_clv", to_the_cent).passed
+    assert ch.part_result("ch01-simple-clv", "simple_clv", to_the_cent).passed
     revenue = round(shop["amount"].sum() / shop["customer_id"].nunique(), 2)
-    assert _part("ch01-shop-value", "revenue_per_customer", revenue).passed
-    rounded = _part("ch01-profit-clv", "margin_rate", rate_rounded)
+    assert ch.part_result("ch01-shop-value", "revenue_per_customer", revenue).passed
+    rounded = ch.part_result("ch01-profit-clv", "margin_rate", rate_rounded)
     assert rounded.points == 0 and "unrounded" in rounded.message

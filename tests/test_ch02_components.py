@@ -8,10 +8,8 @@ teaches also on a grading variant.
 
 from __future__ import annotations
 
-import ast
 import itertools
 import re
-import textwrap
 
 import nbformat
 import numpy as np
@@ -19,11 +17,12 @@ import pandas as pd
 import pytest
 
 import clv_course as clv
-from clv_course.checking import collect, judge
 from clv_course.exercises import CourseData, ch02, get
+from tests.support import chapters as ch
 
 GRADING_SEED = 90210
 SEEDS = [None, GRADING_SEED]
+MASTER = "masters/02_components.ipynb"
 
 
 # --------------------------------------------------------------- the data a notebook run sees
@@ -128,19 +127,6 @@ SOLUTIONS = {
 CASES = [(exercise_id, name) for exercise_id, named in SOLUTIONS.items() for name in named]
 
 
-def _namespace(tables, source):
-    namespace = {"clv": clv, "pd": pd, "np": np, **{k: v.copy() for k, v in tables.items()}}
-    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the course's own test solutions
-    return namespace
-
-
-def _judged(exercise_id, namespace, seed):
-    exercise = get(exercise_id)
-    data = CourseData(seed)
-    collected = collect(exercise, namespace, grading_seed=seed, data=data)
-    return judge(exercise, collected, grading_seed=seed, data=data)
-
-
 def test_every_chapter_2_exercise_has_at_least_two_solutions_here():
     assert set(SOLUTIONS) == {exercise.id for exercise in ch02.EXERCISES}
     assert all(len(named) >= 2 for named in SOLUTIONS.values())
@@ -149,13 +135,13 @@ def test_every_chapter_2_exercise_has_at_least_two_solutions_here():
 @pytest.mark.parametrize("exercise_id, name", CASES, ids=[f"{e}:{n}" for e, n in CASES])
 def test_each_solution_scores_full_points_publicly_and_on_a_grading_variant(run, exercise_id, name):
     seed, tables = run
-    result = _judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
+    result = ch.judged(exercise_id, ch.run_solution(tables, SOLUTIONS[exercise_id][name]), seed)
     assert result.points == result.max_points, [p.message for p in result.parts]
 
 
 def test_the_master_solutions_are_among_those_tested(root):
     """The notebook's own solution of each value exercise is one of the solutions above."""
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     assert "clv.metrics.purchase_frequency(cdnow_orders, unit=\"year\")" in \
         sources["ch02-cdnow-frequency"]
     assert "shop_orders.groupby(\"customer_id\")[\"date\"].min()" in sources["ch02-shop-frequency"]
@@ -178,7 +164,7 @@ def test_another_convention_is_told_which_convention_to_switch(run, name):
     """Not full points (a wide tolerance would let typed-in numbers pass), but a precise hint."""
     seed, tables = run
     part = get("ch02-cdnow-frequency").parts[0]
-    message = _judged("ch02-cdnow-frequency", _namespace(tables, CONVENTIONS[name]), seed).parts[0].message
+    message = ch.judged("ch02-cdnow-frequency", ch.run_solution(tables, CONVENTIONS[name]), seed).parts[0].message
     wrong = next(w for w in part.wrong if w.mistake == name)
     assert wrong.hint in message and "Close" in message
 
@@ -198,7 +184,7 @@ def test_a_typed_in_public_number_still_fails_on_the_grading_variant(public):
                                 ("ch02-shop-frequency", "shop_frequency")):
         part = get(exercise_id).parts[0]
         typed_in = {answer: part.expected(CourseData(None))}
-        assert _judged(exercise_id, typed_in, GRADING_SEED).points == 0
+        assert ch.judged(exercise_id, typed_in, GRADING_SEED).points == 0
 
 
 # ----------------------------------------------------------------- the identities the chapter teaches
@@ -365,26 +351,16 @@ def test_chapter_3_computes_the_churn_the_preview_borrows(root):
 
 # ------------------------------------------------------------------------ the notebook's form
 
-def _master(root):
-    return nbformat.read(root / "masters" / "02_components.ipynb", as_version=4)
-
-
 def test_no_cell_shows_a_bare_tuple(root):
-    for cell in _master(root).cells:
-        if cell.cell_type == "code":
-            last = ast.parse(cell.source.replace("### BEGIN SOLUTION", "").replace(
-                "### END SOLUTION", "")).body[-1]
-            assert not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Tuple)), cell.id
+    ch.assert_code_cells(ch.master(root, MASTER).cells)
 
 
 def test_code_cells_are_short(root):
-    for cell in _master(root).cells:
-        if cell.cell_type == "code":
-            assert len(cell.source.splitlines()) <= 13, cell.id
+    ch.assert_code_cells(ch.master(root, MASTER).cells, limit=13, kinds=())
 
 
 def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
-    cells = _master(root).cells
+    cells = ch.master(root, MASTER).cells
     for before, cell in itertools.pairwise(cells):
         if cell.cell_type == "code" and before.cell_type == "code":
             continues = {"ch02-cdnow-head", "ch02-refund-count", "ch02-timebases-direct"}
@@ -393,25 +369,21 @@ def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
 
 def test_cdnow_is_measured_in_orders_not_rows(root):
     """Every CDNOW metric uses cdnow_orders, except the one cell that compares with rows."""
-    for cell in _master(root).cells:
+    for cell in ch.master(root, MASTER).cells:
         if cell.cell_type == "code" and re.search(r"metrics\.\w+\(cdnow[,)]", cell.source):
             assert cell.id == "ch02-aov-cdnow", cell.id
 
 
 def test_the_frequency_exercises_state_their_conventions(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     for intro in ("ch02-cdnow-frequency-intro", "ch02-shop-frequency-intro"):
         assert "both days included" in sources[intro] and "365.25" in sources[intro], intro
 
 
 def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
-    last = _master(root).cells[-1]
-    assert last.source.startswith("## What you learned") and "Next: chapter 3" in last.source
+    ch.assert_ends_with_summary(ch.master(root, MASTER).cells, "Next: chapter 3")
 
 
 def test_hints_teach_the_idea_without_dictating_code():
     code = re.compile(r"\w\(|\.\w+\(|==|\[|clv\.|`")
-    for exercise in ch02.EXERCISES:
-        for part in exercise.parts:
-            for hint in [part.hint] + [wrong.hint for wrong in part.wrong]:
-                assert not code.search(hint), hint
+    ch.assert_hints_free_of(ch02.EXERCISES, code, with_id=False)

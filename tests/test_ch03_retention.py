@@ -11,19 +11,17 @@ from __future__ import annotations
 import ast
 import itertools
 import re
-import textwrap
 
-import nbformat
-import numpy as np
 import pandas as pd
 import pytest
 
 import clv_course as clv
-from clv_course.checking import collect, judge
 from clv_course.exercises import CourseData, ch03, get
+from tests.support import chapters as ch
 
 GRADING_SEED = 90210
 SEEDS = [None, GRADING_SEED]
+MASTER = "masters/03_retention.ipynb"
 
 
 def _data(seed):
@@ -104,19 +102,6 @@ SOLUTIONS = {
 CASES = [(exercise_id, name) for exercise_id, named in SOLUTIONS.items() for name in named]
 
 
-def _namespace(tables, source):
-    namespace = {"clv": clv, "pd": pd, "np": np, **{k: v.copy() for k, v in tables.items()}}
-    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the course's own test solutions
-    return namespace
-
-
-def _judged(exercise_id, namespace, seed):
-    exercise = get(exercise_id)
-    data = CourseData(seed)
-    collected = collect(exercise, namespace, grading_seed=seed, data=data)
-    return judge(exercise, collected, grading_seed=seed, data=data)
-
-
 def test_every_chapter_3_exercise_has_at_least_two_solutions_here():
     assert set(SOLUTIONS) == {exercise.id for exercise in ch03.EXERCISES}
     assert all(len(named) >= 2 for named in SOLUTIONS.values())
@@ -125,7 +110,7 @@ def test_every_chapter_3_exercise_has_at_least_two_solutions_here():
 @pytest.mark.parametrize("exercise_id, name", CASES, ids=[f"{e}:{n}" for e, n in CASES])
 def test_each_solution_scores_full_points_publicly_and_on_a_grading_variant(run, exercise_id, name):
     seed, tables = run
-    result = _judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
+    result = ch.judged(exercise_id, ch.run_solution(tables, SOLUTIONS[exercise_id][name]), seed)
     assert result.points == result.max_points, [p.message for p in result.parts]
 
 
@@ -133,19 +118,19 @@ def test_a_typed_in_public_answer_fails_on_the_grading_variant():
     for exercise_id in ("ch03-shop-retention", "ch03-cohort-share"):
         part = get(exercise_id).parts[0]
         typed_in = {part.answer: part.expected(CourseData(None))}
-        assert _judged(exercise_id, typed_in, GRADING_SEED).points == 0
+        assert ch.judged(exercise_id, typed_in, GRADING_SEED).points == 0
 
 
 @pytest.mark.parametrize("exercise_id", ["ch03-shop-retention", "ch03-cohort-share"])
 def test_a_percentage_instead_of_a_rate_is_named(exercise_id):
     part = get(exercise_id).parts[0]
     wrong = next(w for w in part.wrong if w.mistake == "a percentage instead of a rate")
-    message = _judged(exercise_id, {part.answer: wrong.answer(CourseData(None))}, None).parts[0].message
+    message = ch.judged(exercise_id, {part.answer: wrong.answer(CourseData(None))}, None).parts[0].message
     assert wrong.hint in message
 
 
 def test_the_exercises_ask_for_a_decision_not_a_retyped_formula(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     assert "acquisition_channel" in sources["ch03-shop-retention-intro"]
     assert "horizon" in sources["ch03-expected-lifetime-intro"]
     assert "retention_rate(shop, unit=\"year\")[\"2025\"]" not in sources["ch03-shop-retention"]
@@ -229,13 +214,13 @@ def test_the_two_lifespans_compare_as_the_text_says(run):
 
 
 def test_the_quoted_third_year_share_is_the_matrix_cell(root, public):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     share = clv.cohorts.retention_matrix(public["shop"], unit="year").loc["2023", 2]
     assert f"{share:.1%}".replace("%", " %") in sources["ch03-expected-vs-cohort-read"]
 
 
 def test_the_quoted_active_years_are_computed(root, public):
-    text = {cell.id: cell.source for cell in _master(root).cells}["ch03-expected-vs-cohort-read"]
+    text = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}["ch03-expected-vs-cohort-read"]
     churn = clv.metrics.churn_rate(public["shop"], unit="year")["2025"]
     row = clv.cohorts.retention_matrix(public["shop"], unit="year").loc["2023"]
     assert f"{ch03._active_periods(churn, 3):.2f} against the cohort's {row.sum():.2f}" in text
@@ -256,12 +241,12 @@ def test_most_gaps_fit_in_a_year_not_in_a_quarter(run):
 
 
 def test_the_quoted_gaps_are_computed(root, public):
-    text = {cell.id: cell.source for cell in _master(root).cells}["ch03-gaps-read"]
+    text = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}["ch03-gaps-read"]
     gaps = _gaps(public["orders"])
     for quoted in (gaps.median(), gaps.mean(), gaps.quantile(0.75), gaps.quantile(0.9)):
         assert f"{quoted:.0f}" in text, quoted
     assert "at least as long as the usual time" not in "\n".join(
-        cell.source for cell in _master(root).cells)
+        cell.source for cell in ch.master(root, MASTER).cells)
 
 
 def test_no_cohort_starts_in_2025(run):
@@ -282,7 +267,7 @@ def test_one_time_buyers_all_never_ordered_after_the_first_quarter(run):
 
 
 def test_the_cohort_share_states_the_orders_only_convention(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     assert "refund rows don't make a customer active" in sources["ch03-cohort-share-intro"]
 
 
@@ -315,34 +300,23 @@ def test_active_periods_approach_one_over_churn():
 
 
 def test_chapter_9_is_promised_only_what_it_does(root):
-    text = "\n".join(cell.source for cell in _master(root).cells)
+    text = "\n".join(cell.source for cell in ch.master(root, MASTER).cells)
     assert "fits the sBG model in full" not in text and "values customers with it" not in text
     assert "Chapter 9 returns to contracts with the shifted-beta-geometric model" in text
 
 
 # ------------------------------------------------------------------------ the notebook's form
 
-def _master(root):
-    return nbformat.read(root / "masters" / "03_retention.ipynb", as_version=4)
-
-
 def test_no_cell_shows_a_bare_tuple(root):
-    for cell in _master(root).cells:
-        if cell.cell_type == "code":
-            last = ast.parse(cell.source.replace("### BEGIN SOLUTION", "").replace(
-                "### END SOLUTION", "")).body[-1]
-            assert not (isinstance(last, ast.Expr) and isinstance(last.value, (ast.Tuple, ast.List))), \
-                cell.id
+    ch.assert_code_cells(ch.master(root, MASTER).cells, kinds=(ast.Tuple, ast.List))
 
 
 def test_code_cells_are_short(root):
-    for cell in _master(root).cells:
-        if cell.cell_type == "code":
-            assert len(cell.source.splitlines()) <= 13, cell.id
+    ch.assert_code_cells(ch.master(root, MASTER).cells, limit=13, kinds=())
 
 
 def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
-    cells = _master(root).cells
+    cells = ch.master(root, MASTER).cells
     for before, cell in itertools.pairwise(cells):
         if cell.cell_type == "code" and before.cell_type == "code":
             continues = {"ch03-sbg-year7"}
@@ -350,13 +324,9 @@ def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
 
 
 def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
-    last = _master(root).cells[-1]
-    assert last.source.startswith("## What you learned") and "Next: chapter 4" in last.source
+    ch.assert_ends_with_summary(ch.master(root, MASTER).cells, "Next: chapter 4")
 
 
 def test_hints_teach_the_idea_without_dictating_code():
     code = re.compile(r"\w\(|\.\w+\(|==|\[|clv\.|`|\*\*")
-    for exercise in ch03.EXERCISES:
-        for part in exercise.parts:
-            for hint in [part.hint] + [wrong.hint for wrong in part.wrong]:
-                assert not code.search(hint), hint
+    ch.assert_hints_free_of(ch03.EXERCISES, code, with_id=False)

@@ -11,20 +11,17 @@ import ast
 import itertools
 import math
 import re
-import textwrap
 
-import nbformat
-import numpy as np
-import pandas as pd
 import pytest
 
 import clv_course as clv
-from clv_course.checking import collect, judge
 from clv_course.exercises import CourseData, ch04, get
 from clv_course.sensitivity import component_clv, one_at_a_time
+from tests.support import chapters as ch
 
 GRADING_SEED = 90210
 SEEDS = [None, GRADING_SEED]
+MASTER = "masters/04_margin_discounting.ipynb"
 
 
 def _data(seed):
@@ -116,19 +113,6 @@ SOLUTIONS = {
 CASES = [(exercise_id, name) for exercise_id, named in SOLUTIONS.items() for name in named]
 
 
-def _namespace(tables, source):
-    namespace = {"clv": clv, "pd": pd, "np": np, **{k: v.copy() for k, v in tables.items()}}
-    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the course's own test solutions
-    return namespace
-
-
-def _judged(exercise_id, namespace, seed):
-    exercise = get(exercise_id)
-    data = CourseData(seed)
-    collected = collect(exercise, namespace, grading_seed=seed, data=data)
-    return judge(exercise, collected, grading_seed=seed, data=data)
-
-
 def test_every_chapter_4_exercise_has_at_least_two_solutions_here():
     assert set(SOLUTIONS) == {exercise.id for exercise in ch04.EXERCISES}
     assert all(len(named) >= 2 for named in SOLUTIONS.values())
@@ -137,7 +121,7 @@ def test_every_chapter_4_exercise_has_at_least_two_solutions_here():
 @pytest.mark.parametrize("exercise_id, name", CASES, ids=[f"{e}:{n}" for e, n in CASES])
 def test_each_solution_scores_full_points_publicly_and_on_a_grading_variant(run, exercise_id, name):
     seed, tables = run
-    result = _judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
+    result = ch.judged(exercise_id, ch.run_solution(tables, SOLUTIONS[exercise_id][name]), seed)
     assert result.points == result.max_points, [p.message for p in result.parts]
 
 
@@ -158,7 +142,7 @@ def test_the_margin_rate_names_the_reviewed_mistakes(run, mistake):
     part = get("ch04-margin-rate").parts[0]
     wrong = next(w for w in part.wrong if w.mistake == mistake)
     answer = wrong.answer(CourseData(seed))
-    message = _judged("ch04-margin-rate", {part.answer: answer}, seed).parts[0].message
+    message = ch.judged("ch04-margin-rate", {part.answer: answer}, seed).parts[0].message
     assert wrong.hint in message
 
 
@@ -175,7 +159,7 @@ def test_the_reviewed_function_mistakes_are_registered(exercise_id, mistake):
 
 
 def test_the_timing_exercise_is_not_the_formula_shown_above(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     assert "Gupta and Lehmann" in sources["ch04-sum-intro"]
     assert "range(1, periods + 1)" in sources["ch04-sum"]
     assert "range(1" not in sources["ch04-terms"]
@@ -252,7 +236,7 @@ def test_five_percent_churn_a_month_is_as_much_as_the_shops_churn_a_year(run, ro
     per_year = 1 - 0.95 ** 12
     assert per_year == pytest.approx(0.46, abs=0.001)
     assert abs(per_year - _shop_inputs(tables["shop"])["churn"]) < 0.01  # "no more loyal"
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     assert "5 % churn a month is 46 % a year" in sources["ch04-summary"]
 
 
@@ -275,7 +259,7 @@ def test_one_point_of_retention_moves_the_shop_little_and_the_loyal_customer_muc
 
 
 def test_the_quoted_retention_point_changes_are_the_tables(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     shop = _shop_inputs(_data(None)["shop"])
     for case in (shop, LOYAL):
         for step in (-0.01, 0.01):
@@ -306,7 +290,7 @@ def test_the_closed_form_is_below_what_the_2023_cohort_already_earned(run):
 
 
 def test_the_quoted_cohort_figures_are_the_tables(root):
-    text = {cell.id: cell.source for cell in _master(root).cells}["ch04-cohort-realised-read"]
+    text = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}["ch04-cohort-realised-read"]
     shop = _data(None)["shop"]
     inputs = _shop_inputs(shop)
     realised, discounted = _cohort_2023(shop)
@@ -334,41 +318,30 @@ def test_marketplace_customers_order_on_the_marketplace_more_often(run):
 
 # ------------------------------------------------------------------------ the notebook's form
 
-def _master(root):
-    return nbformat.read(root / "masters" / "04_margin_discounting.ipynb", as_version=4)
-
-
 def test_the_conventions_are_named_in_the_text(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     assert "Gupta and Lehmann" in sources["ch04-convention"]
     assert r"\frac{m \, r}{1 + d - r}" in sources["ch04-closed"]
     assert r"\frac{m \, (1 + d)}{1 + d - r}" in sources["ch04-closed"]
 
 
 def test_the_monthly_rate_formula_is_shown_only_after_the_exercise(root):
-    ids = [cell.id for cell in _master(root).cells]
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    ids = [cell.id for cell in ch.master(root, MASTER).cells]
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     formula = [cell_id for cell_id in ids if "(1 + d_\\text{year})^{1/12}" in sources[cell_id]]
     assert formula and all(ids.index(f) > ids.index("ch04-monthly-rate-check") for f in formula)
 
 
 def test_no_cell_shows_a_bare_tuple(root):
-    for cell in _master(root).cells:
-        if cell.cell_type == "code":
-            last = ast.parse(cell.source.replace("### BEGIN SOLUTION", "").replace(
-                "### END SOLUTION", "")).body[-1]
-            assert not (isinstance(last, ast.Expr) and isinstance(last.value, (ast.Tuple, ast.List))), \
-                cell.id
+    ch.assert_code_cells(ch.master(root, MASTER).cells, kinds=(ast.Tuple, ast.List))
 
 
 def test_code_cells_are_short(root):
-    for cell in _master(root).cells:
-        if cell.cell_type == "code":
-            assert len(cell.source.splitlines()) <= 13, cell.id
+    ch.assert_code_cells(ch.master(root, MASTER).cells, limit=13, kinds=())
 
 
 def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
-    cells = _master(root).cells
+    cells = ch.master(root, MASTER).cells
     continues = {"ch04-margin-by-sales", "ch04-terms-sum", "ch04-convergence-share",
                  "ch04-shop-value", "ch04-tornado", "ch04-pitfall-compare"}
     for before, cell in itertools.pairwise(cells):
@@ -377,13 +350,9 @@ def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
 
 
 def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
-    last = _master(root).cells[-1]
-    assert last.source.startswith("## What you learned") and "Next: chapter 5" in last.source
+    ch.assert_ends_with_summary(ch.master(root, MASTER).cells, "Next: chapter 5")
 
 
 def test_hints_teach_the_idea_without_dictating_code():
     code = re.compile(r"\w\(|\.\w+\(|==|\[|clv\.|`|\*\*")
-    for exercise in ch04.EXERCISES:
-        for part in exercise.parts:
-            for hint in [part.hint] + [wrong.hint for wrong in part.wrong]:
-                assert not code.search(hint), hint
+    ch.assert_hints_free_of(ch04.EXERCISES, code, with_id=False)

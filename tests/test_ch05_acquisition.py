@@ -5,22 +5,17 @@ what its bars count."""
 
 from __future__ import annotations
 
-import ast
 import itertools
 import math
 import textwrap
 
-import nbformat
-import numpy as np
-import pandas as pd
 import pytest
 
 import clv_course as clv
 from clv_course import segments
-from clv_course.checking import collect, judge
 from clv_course.exercises import CourseData, FunctionPart, ch05, chapter_exercises, get
-from clv_course.i18n import _
 from clv_course.plots.acquisition import payback_curve
+from tests.support import chapters as ch
 from tests.test_ch00_start_here import CODE
 
 GRADING_SEED = 90210
@@ -122,27 +117,7 @@ CASES = [(exercise_id, name) for exercise_id, named in SOLUTIONS.items() for nam
 
 
 def _namespace(tables, source):
-    namespace = {"clv": clv, "pd": pd, "np": np, "math": math,
-                 **{k: v.copy() if hasattr(v, "copy") else v for k, v in tables.items()}}
-    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the course's own test solutions
-    return namespace
-
-
-def _judged(exercise_id, namespace, seed):
-    exercise = get(exercise_id)
-    data = CourseData(seed)
-    collected = collect(exercise, namespace, grading_seed=seed, data=data)
-    return judge(exercise, collected, grading_seed=seed, data=data)
-
-
-def _part(exercise_id, answer, value, seed=None):
-    return next(p for p in _judged(exercise_id, {answer: value}, seed).parts if p.answer == answer)
-
-
-def _as_learners(function):
-    def learner(*args):
-        return function(*args)
-    return learner
+    return ch.run_solution(tables, source, {"math": math})
 
 
 def test_every_chapter_5_exercise_has_at_least_two_solutions_here():
@@ -153,20 +128,13 @@ def test_every_chapter_5_exercise_has_at_least_two_solutions_here():
 @pytest.mark.parametrize("exercise_id, name", CASES, ids=[f"{e}:{n}" for e, n in CASES])
 def test_each_solution_scores_full_points_publicly_and_on_a_grading_variant(run, exercise_id, name):
     seed, tables = run
-    result = _judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
+    result = ch.judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
     assert result.points == result.max_points, [p.message for p in result.parts]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_registered_mistake_written_by_a_learner_gets_its_own_hint(seed):
-    for exercise in chapter_exercises("ch05"):
-        for part in exercise.parts:
-            for wrong in part.wrong:
-                answer = _as_learners(wrong.answer) if isinstance(part, FunctionPart) \
-                    else wrong.answer(CourseData(seed))
-                outcome = _part(exercise.id, part.answer, answer, seed)
-                assert outcome.points == 0, wrong.mistake
-                assert _(wrong.hint) in outcome.message, (wrong.mistake, outcome.message)
+    ch.assert_mistakes_get_their_hints(chapter_exercises("ch05"), seed)
 
 
 def test_the_mistakes_the_review_asked_for_are_registered():
@@ -192,9 +160,9 @@ def test_rounding_to_the_nearest_month_fails_with_its_own_hint(seed):
         else part.grading_cases(seed, CourseData(seed))
     assert all(case in cases for case in [*ch05.SHORT_OF_HALF, ch05.ABOVE_HALF])
     assert [c.call(part.reference) for c in ch05.SHORT_OF_HALF] == [4, 1]
-    outcome = _part("ch05-payback", "payback_months", lambda c, m: round(c / m), seed)
+    outcome = ch.part_result("ch05-payback", "payback_months", lambda c, m: round(c / m), seed)
     assert outcome.points == 0 and "not yet enough" in outcome.message
-    floor = _part("ch05-payback", "payback_months", lambda c, m: math.floor(c / m), seed)
+    floor = ch.part_result("ch05-payback", "payback_months", lambda c, m: math.floor(c / m), seed)
     assert "stops one month early" in floor.message  # not mistaken for rounding
 
 
@@ -218,19 +186,19 @@ def test_the_payback_cases_include_an_exact_multiple_publicly_and_at_grading():
 
 
 def test_whole_months_plus_one_fails_on_the_exact_multiple_with_its_hint():
-    outcome = _part("ch05-payback", "payback_months", lambda cac, m: int(cac / m) + 1)
+    outcome = ch.part_result("ch05-payback", "payback_months", lambda cac, m: int(cac / m) + 1)
     assert outcome.points == 0 and "payback is 3" in outcome.message
 
 
 def test_retyping_the_ratio_formula_does_not_pass_the_maximum_cac():
-    outcome = _part("ch05-max-cac", "max_allowable_cac",
+    outcome = ch.part_result("ch05-max-cac", "max_allowable_cac",
                     lambda clv_value, margin, target, months: clv_value / target)
     assert outcome.points == 0 and "cash rule" in outcome.message
 
 
 def test_clv_times_the_target_is_told_apart_from_the_payback_rule_alone():
-    outcome = _part("ch05-max-cac", "max_allowable_cac",
-                    _as_learners(lambda clv_value, margin, target, months:
+    outcome = ch.part_result("ch05-max-cac", "max_allowable_cac",
+                    ch.as_learners(lambda clv_value, margin, target, months:
                                  min(clv_value * target, months * margin)))
     assert outcome.points == 0 and "a third of the CLV" in outcome.message
 
@@ -251,16 +219,14 @@ def test_references_are_private_not_package_functions_a_learner_could_assign():
             if isinstance(part, FunctionPart):
                 assert part.reference.__name__.startswith("_"), part.answer
                 assert not any(part.reference is member for member in public), part.answer
-                assert _part(exercise.id, part.answer, clv.metrics.payback_period).points == 0
+                assert ch.part_result(exercise.id, part.answer, clv.metrics.payback_period).points == 0
     assert not hasattr(ch05, "max_allowable_cac") and not hasattr(ch05, "payback_months")
 
 
 def test_hints_teach_the_idea_without_dictating_code():
-    for exercise in chapter_exercises("ch05"):
-        for part in exercise.parts:
-            for hint in [part.hint, *(wrong.hint for wrong in part.wrong)]:
-                assert not CODE.search(hint), (exercise.id, hint)
-                assert "math" not in hint and ".dt" not in hint, hint
+    for exercise, hint in ch.hints(chapter_exercises("ch05")):
+        assert not CODE.search(hint), (exercise.id, hint)
+        assert "math" not in hint and ".dt" not in hint, hint
 
 
 # ------------------------------------------------------------------ what the prose says about the data
@@ -344,12 +310,8 @@ def test_search_is_the_channel_just_below_the_rule(public):
 
 # ------------------------------------------------------------------------ the notebook's form
 
-def _master(root):
-    return nbformat.read(root / MASTER, as_version=4)
-
-
 def _sources(root):
-    return {cell.id: cell.source for cell in _master(root).cells}
+    return {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
 
 
 def test_the_lags_are_taught_as_what_to_look_for_and_found_absent(root):
@@ -404,7 +366,7 @@ def test_the_maximum_cac_states_the_customer_stays_through_the_window(root):
 
 
 def test_the_charts_are_read_out(root):
-    ids = [cell.id for cell in _master(root).cells]
+    ids = [cell.id for cell in ch.master(root, MASTER).cells]
     for chart, reading in (("ch05-chart", "ch05-chart-reading"),
                            ("ch05-ratio-chart", "ch05-ratio-reading")):
         assert ids.index(reading) == ids.index(chart) + 1
@@ -415,19 +377,14 @@ def test_the_exercise_states_the_exact_multiple_convention(root):
 
 
 def test_no_cell_shows_a_bare_tuple_and_code_cells_are_short(root):
-    for cell in _master(root).cells:
-        if cell.cell_type == "code":
-            last = ast.parse(cell.source).body[-1]
-            assert not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Tuple)), cell.id
-            assert len(cell.source.splitlines()) <= 12, cell.id
+    ch.assert_code_cells(ch.master(root, MASTER).cells, limit=12, strip=False)
 
 
 def test_every_code_cell_follows_prose_or_is_a_check(root):
-    for before, cell in itertools.pairwise(_master(root).cells):
+    for before, cell in itertools.pairwise(ch.master(root, MASTER).cells):
         if cell.cell_type == "code" and before.cell_type == "code":
             assert cell.id.endswith("-check"), cell.id
 
 
 def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
-    last = _master(root).cells[-1]
-    assert last.source.startswith("## What you learned") and "Next: chapter 6" in last.source
+    ch.assert_ends_with_summary(ch.master(root, MASTER).cells, "Next: chapter 6")

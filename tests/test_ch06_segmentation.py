@@ -5,21 +5,17 @@ CLV; no answer shown on a chart before its exercise."""
 
 from __future__ import annotations
 
-import ast
 import itertools
-import textwrap
 
 import nbformat
-import numpy as np
 import pandas as pd
 import pytest
 
 import clv_course as clv
 from clv_course import segments
-from clv_course.checking import collect, judge
 from clv_course.exercises import CourseData, FunctionPart, ch06, chapter_exercises, get
-from clv_course.i18n import _
 from clv_course.plots.segments import concentration_plot, decile_plot
+from tests.support import chapters as ch
 from tests.test_ch00_start_here import CODE
 
 GRADING_SEED = 90210
@@ -142,27 +138,7 @@ CASES = [(exercise_id, name) for exercise_id, named in SOLUTIONS.items() for nam
 
 
 def _namespace(tables, source):
-    namespace = {"clv": clv, "pd": pd, "np": np, "segments": segments,
-                 **{k: v.copy() for k, v in tables.items()}}
-    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the course's own test solutions
-    return namespace
-
-
-def _judged(exercise_id, namespace, seed):
-    exercise = get(exercise_id)
-    data = CourseData(seed)
-    collected = collect(exercise, namespace, grading_seed=seed, data=data)
-    return judge(exercise, collected, grading_seed=seed, data=data)
-
-
-def _part(exercise_id, answer, value, seed=None):
-    return next(p for p in _judged(exercise_id, {answer: value}, seed).parts if p.answer == answer)
-
-
-def _as_learners(function):
-    def learner(*args):
-        return function(*args)
-    return learner
+    return ch.run_solution(tables, source, {"segments": segments})
 
 
 def test_every_chapter_6_exercise_has_at_least_two_solutions_here():
@@ -173,32 +149,25 @@ def test_every_chapter_6_exercise_has_at_least_two_solutions_here():
 @pytest.mark.parametrize("exercise_id, name", CASES, ids=[f"{e}:{n}" for e, n in CASES])
 def test_each_solution_scores_full_points_publicly_and_on_a_grading_variant(run, exercise_id, name):
     seed, tables = run
-    result = _judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
+    result = ch.judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
     assert result.points == result.max_points, [p.message for p in result.parts]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_registered_mistake_written_by_a_learner_gets_its_own_hint(seed):
-    for exercise in chapter_exercises("ch06"):
-        for part in exercise.parts:
-            for wrong in part.wrong:
-                answer = _as_learners(wrong.answer) if isinstance(part, FunctionPart) \
-                    else wrong.answer(CourseData(seed))
-                outcome = _part(exercise.id, part.answer, answer, seed)
-                assert outcome.points == 0, wrong.mistake
-                assert _(wrong.hint) in outcome.message, (wrong.mistake, outcome.message)
+    ch.assert_mistakes_get_their_hints(chapter_exercises("ch06"), seed)
 
 
 def test_the_old_question_answered_for_the_new_one_is_named():
     """Retyping the top-20 % share (the saying's other half) is a registered mistake."""
     value = segments.top_share(segments.value_per_customer(CourseData(None).load("shop")), 0.2)
-    outcome = _part("ch06-top-share", "share_for_80", value)
+    outcome = ch.part_result("ch06-top-share", "share_for_80", value)
     assert outcome.points == 0 and "turns it round" in outcome.message
 
 
 def test_retyping_the_closed_gini_formula_is_not_the_exercise(root):
     """The closed formula is shown only after the Gini check, as what the trapezoids add up to."""
-    cells = _master(root).cells
+    cells = ch.master(root, MASTER).cells
     ids = [cell.id for cell in cells]
     formula = next(i for i, cell in enumerate(cells) if "\\sum_{i=1}^{n} i" in cell.source)
     assert formula > ids.index("ch06-gini-check")
@@ -221,7 +190,7 @@ def test_tied_ranks_and_cut_values_are_named_mistakes():
     for learner in (lambda v: pd.qcut(v.rank(method="average"), 10, labels=False) + 1,
                     lambda v: pd.qcut(v.rank(method="dense"), 10, labels=False) + 1,
                     lambda v: pd.qcut(v, 10, labels=False, duplicates="drop") + 1):
-        outcome = _part("ch06-deciles", "value_deciles", _as_learners(learner))
+        outcome = ch.part_result("ch06-deciles", "value_deciles", ch.as_learners(learner))
         assert outcome.points == 0 and "rank of their own" in outcome.message
 
 
@@ -241,15 +210,13 @@ def test_references_are_private_not_package_functions_a_learner_could_assign():
             if isinstance(part, FunctionPart):
                 assert part.reference.__name__.startswith("_"), part.answer
                 assert not any(part.reference is member for member in public), part.answer
-    assert _part("ch06-gini", "gini", segments.gini).points == 0
+    assert ch.part_result("ch06-gini", "gini", segments.gini).points == 0
 
 
 def test_hints_teach_the_idea_without_dictating_code():
-    for exercise in chapter_exercises("ch06"):
-        for part in exercise.parts:
-            for hint in [part.hint, *(wrong.hint for wrong in part.wrong)]:
-                assert not CODE.search(hint), (exercise.id, hint)
-                assert not any(word in hint for word in ("qcut", "np.", ".dt", "labels=")), hint
+    for exercise, hint in ch.hints(chapter_exercises("ch06")):
+        assert not CODE.search(hint), (exercise.id, hint)
+        assert not any(word in hint for word in ("qcut", "np.", ".dt", "labels=")), hint
 
 
 # ------------------------------------------------------------------ what the prose says about the data
@@ -338,24 +305,20 @@ def test_about_half_of_cdnow_bought_once(public):
 
 # ------------------------------------------------------------------------ the notebook's form
 
-def _master(root):
-    return nbformat.read(root / MASTER, as_version=4)
-
-
 def test_the_concentration_chart_comes_after_the_exercise_it_would_answer(root):
-    ids = [cell.id for cell in _master(root).cells]
+    ids = [cell.id for cell in ch.master(root, MASTER).cells]
     assert ids.index("ch06-lorenz-plot") > ids.index("ch06-top-share-check")
 
 
 def test_the_chapter_teaches_tenure_tenure_bias_and_a_spend_cap(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     assert "RFM cannot see tenure" in sources["ch06-tenure-intro"]
     assert "grows with tenure" in sources["ch06-tier-tenure-intro"]
     assert "tier_value / 3" in sources["ch06-spend"]
 
 
 def test_the_prose_agrees_with_the_package_and_with_the_other_chapters(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     prose = "\n".join(sources.values())
     # chapter 7 targets the most active customers, not a cap per segment
     assert "Chapter 7 uses" not in prose and "target of personalised offers" not in prose
@@ -373,7 +336,7 @@ def test_the_prose_agrees_with_the_package_and_with_the_other_chapters(root):
 
 
 def test_the_concentration_and_lorenz_curves_are_kept_apart(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     assert "concentration (Lorenz)" not in "\n".join(sources.values())
     assert sources["ch06-lorenz-intro"].startswith("## How concentrated value is: the "
                                                    "concentration curve")
@@ -386,19 +349,14 @@ def test_the_student_notebook_has_one_placeholder_for_the_top_share(root):
 
 
 def test_no_cell_shows_a_bare_tuple_and_code_cells_are_short(root):
-    for cell in _master(root).cells:
-        if cell.cell_type == "code":
-            last = ast.parse(cell.source).body[-1]
-            assert not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Tuple)), cell.id
-            assert len(cell.source.splitlines()) <= 12, cell.id
+    ch.assert_code_cells(ch.master(root, MASTER).cells, limit=12, strip=False)
 
 
 def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
-    for before, cell in itertools.pairwise(_master(root).cells):
+    for before, cell in itertools.pairwise(ch.master(root, MASTER).cells):
         if cell.cell_type == "code" and before.cell_type == "code":
             assert cell.id.endswith("-check") or cell.id == "ch06-scores-sizes", cell.id
 
 
 def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
-    last = _master(root).cells[-1]
-    assert last.source.startswith("## What you learned") and "Next: chapter 7" in last.source
+    ch.assert_ends_with_summary(ch.master(root, MASTER).cells, "Next: chapter 7")

@@ -8,25 +8,22 @@ here on the course's data, the identities it teaches also on a grading variant.
 
 from __future__ import annotations
 
-import ast
 import itertools
 import re
-import textwrap
 
-import nbformat
-import numpy as np
 import pandas as pd
 import pytest
 
 import clv_course as clv
 from clv_course import levers
-from clv_course.checking import collect, judge
 from clv_course.exercises import CourseData, ch07, get
 from clv_course.metrics import discounted_clv_closed_form as closed_form
 from clv_course.sensitivity import component_clv, one_at_a_time
+from tests.support import chapters as ch
 
 GRADING_SEED = 90210
 SEEDS = [None, GRADING_SEED]
+MASTER = "masters/07_levers.ipynb"
 
 
 def _data(seed):
@@ -107,17 +104,7 @@ CASES = [(exercise_id, name) for exercise_id, named in SOLUTIONS.items() for nam
 
 
 def _namespace(tables, source):
-    namespace = {"clv": clv, "levers": levers, "pd": pd, "np": np, **tables}
-    namespace["shop"] = tables["shop"].copy()
-    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the course's own test solutions
-    return namespace
-
-
-def _judged(exercise_id, namespace, seed):
-    exercise = get(exercise_id)
-    data = CourseData(seed)
-    collected = collect(exercise, namespace, grading_seed=seed, data=data)
-    return judge(exercise, collected, grading_seed=seed, data=data)
+    return ch.run_solution(tables, source, {"levers": levers}, copy=("shop",))
 
 
 def test_every_chapter_7_exercise_has_at_least_two_solutions_here():
@@ -128,12 +115,12 @@ def test_every_chapter_7_exercise_has_at_least_two_solutions_here():
 @pytest.mark.parametrize("exercise_id, name", CASES, ids=[f"{e}:{n}" for e, n in CASES])
 def test_each_solution_scores_full_points_publicly_and_on_a_grading_variant(run, exercise_id, name):
     seed, tables = run
-    result = _judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
+    result = ch.judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
     assert result.points == result.max_points, [p.message for p in result.parts]
 
 
 def test_the_master_solutions_are_among_those_tested(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     assert "baseline.retention * 1.05" in sources["ch07-retention-gain"]
     assert "baseline.retention + 0.05" in sources["ch07-retention-gain"]
 
@@ -145,7 +132,7 @@ def test_swapping_points_and_per_cent_gets_both_hints(run):
         gain_five_points = levers.service_lever(baseline, 0.05 * baseline.retention).net_gain
         gain_five_percent = levers.service_lever(baseline, 0.05).net_gain
     """
-    result = _judged("ch07-retention-gain", _namespace(tables, swapped), seed)
+    result = ch.judged("ch07-retention-gain", _namespace(tables, swapped), seed)
     assert result.points == 0
     assert "50 % becomes 55 %" in result.parts[0].message
     assert "50 % becomes 52.5 %" in result.parts[1].message
@@ -159,7 +146,7 @@ def test_a_loyalty_gain_read_as_per_cent_gets_the_points_hint(run):
                                                            discount_rate)
                     - clv.metrics.discounted_clv_closed_form(margin, retention, discount_rate))
     """
-    message = _judged("ch07-loyalty", _namespace(tables, per_cent), seed).parts[0].message
+    message = ch.judged("ch07-loyalty", _namespace(tables, per_cent), seed).parts[0].message
     assert "percentage points" in message
 
 
@@ -255,7 +242,7 @@ def _ranked_on_all_years(shop):
 
 
 def test_the_master_measures_the_targeted_group_on_the_year_after_it_was_picked(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     assert "year.isin([2023, 2024])" in sources["ch07-targeted"]
     assert "== 2025" in sources["ch07-next-year"]
     assert "next_year_baseline(most_active)" in sources["ch07-targeted-table"]
@@ -321,36 +308,23 @@ def test_every_lever_in_the_comparison_pays(public):
 
 # ------------------------------------------------------------------------ the notebook's form
 
-def _master(root):
-    return nbformat.read(root / "masters" / "07_levers.ipynb", as_version=4)
-
-
-def _code(cell):
-    return cell.source.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", "")
-
-
 def test_no_cell_shows_a_bare_tuple(root):
-    for cell in _master(root).cells:
-        if cell.cell_type == "code":
-            last = ast.parse(_code(cell)).body[-1]
-            assert not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Tuple)), cell.id
+    ch.assert_code_cells(ch.master(root, MASTER).cells)
 
 
 def test_code_cells_are_short(root):
-    for cell in _master(root).cells:
-        if cell.cell_type == "code":
-            assert len(cell.source.splitlines()) <= 13, cell.id
+    ch.assert_code_cells(ch.master(root, MASTER).cells, limit=13, kinds=())
 
 
 def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
-    cells = _master(root).cells
+    cells = ch.master(root, MASTER).cells
     for before, cell in itertools.pairwise(cells):
         if cell.cell_type == "code" and before.cell_type == "code":
             assert cell.id.endswith("-check") or cell.id in {"ch07-compare-plot"}, cell.id
 
 
 def test_the_chapter_names_the_missing_levers_and_the_misconceptions(root):
-    text = "\n".join(cell.source for cell in _master(root).cells if cell.cell_type == "markdown")
+    text = "\n".join(cell.source for cell in ch.master(root, MASTER).cells if cell.cell_type == "markdown")
     for phrase in ("product quality", "**Data**", "Who joins?", "full face value",
                    "percentage points", "Like with like", "costs 1 EUR per customer"):
         assert phrase in text, phrase
@@ -359,16 +333,12 @@ def test_the_chapter_names_the_missing_levers_and_the_misconceptions(root):
 
 
 def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
-    last = _master(root).cells[-1]
-    assert last.source.startswith("## What you learned") and "Next: chapter 8" in last.source
+    ch.assert_ends_with_summary(ch.master(root, MASTER).cells, "Next: chapter 8")
 
 
 def test_hints_teach_the_idea_without_dictating_code():
     code = re.compile(r"\w\(|\.\w+\(|==|\[|clv\.|`")
-    for exercise in ch07.EXERCISES:
-        for part in exercise.parts:
-            for hint in [part.hint] + [wrong.hint for wrong in part.wrong]:
-                assert not code.search(hint), hint
+    ch.assert_hints_free_of(ch07.EXERCISES, code, with_id=False)
 
 
 def test_the_wrong_answer_r_times_one_plus_g_is_registered_wherever_gain_is_in_points():
@@ -385,7 +355,7 @@ def test_closed_form_helper_matches_the_package():
 # ------------------------------------------------- review of chapters 7 and 8: what must stay fixed
 
 def test_the_chapter_says_which_measure_of_customer_loss_each_chapter_varies(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     read = sources["ch07-compare-five-read"]
     assert "relative change of **retention**" in read and "r / (1 + d - r)" in read
     assert "relative change of **churn**" in read and "c / (d + c)" in read
@@ -396,7 +366,7 @@ def test_the_chapter_says_which_measure_of_customer_loss_each_chapter_varies(roo
 
 
 def test_the_model_names_the_cost_convention_but_not_the_recipe_of_exercise_7_3(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     assert "paid at the start of\neach year the customer stays" in sources["ch07-model"]
     assert "comes straight off" not in sources["ch07-model"]
     assert "m' - \\text{cost}" not in sources["ch07-model"]
@@ -427,7 +397,7 @@ LOYALTY_SLIPS = {
 def test_each_loyalty_slip_gets_its_own_hint(run, slip):
     seed, tables = run
     source, phrase = LOYALTY_SLIPS[slip]
-    result = _judged("ch07-loyalty", _namespace(tables, source), seed)
+    result = ch.judged("ch07-loyalty", _namespace(tables, source), seed)
     assert result.points == 0 and phrase in result.parts[0].message
 
 
@@ -443,7 +413,7 @@ def test_the_break_even_slip_of_the_old_lifetime_gets_its_hint(run):
         def break_even_cost(margin, retention, discount_rate, gain):
             return margin * gain / (1 + discount_rate - retention - gain)
     """
-    message = _judged("ch07-break-even", _namespace(tables, source), seed).parts[0].message
+    message = ch.judged("ch07-break-even", _namespace(tables, source), seed).parts[0].message
     assert "also lasts the longer lifetime" in message
 
 
@@ -454,7 +424,7 @@ def test_baseline_slips_get_their_hints(run):
         margin_per_order = orders["gross_margin"].sum() / len(orders)
         orders_per_year = len(orders) / orders["customer_id"].nunique() / 3
     """
-    result = _judged("ch07-baseline", _namespace(tables, source), seed)
+    result = ch.judged("ch07-baseline", _namespace(tables, source), seed)
     assert result.points == 0
     assert "negative gross_margin" in result.parts[0].message
     assert "Not every customer is there every year" in result.parts[1].message

@@ -8,23 +8,19 @@ course's data, the identities it teaches also on a grading variant.
 
 from __future__ import annotations
 
-import ast
 import itertools
 import re
 import textwrap
 
-import nbformat
-import numpy as np
-import pandas as pd
 import pytest
 
-import clv_course as clv
 from clv_course import channels
-from clv_course.checking import collect, judge
-from clv_course.exercises import CourseData, ch08, get
+from clv_course.exercises import CourseData, ch08
+from tests.support import chapters as ch
 
 GRADING_SEED = 90210
 SEEDS = [None, GRADING_SEED]
+MASTER = "masters/08_shop_vs_marketplace.ipynb"
 
 
 def _data(seed):
@@ -114,17 +110,7 @@ CASES = [(exercise_id, name) for exercise_id, named in SOLUTIONS.items() for nam
 
 
 def _namespace(tables, source):
-    namespace = {"clv": clv, "channels": channels, "pd": pd, "np": np,
-                 **{k: v.copy() for k, v in tables.items()}}
-    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the course's own test solutions
-    return namespace
-
-
-def _judged(exercise_id, namespace, seed):
-    exercise = get(exercise_id)
-    data = CourseData(seed)
-    collected = collect(exercise, namespace, grading_seed=seed, data=data)
-    return judge(exercise, collected, grading_seed=seed, data=data)
+    return ch.run_solution(tables, source, {"channels": channels})
 
 
 def test_every_chapter_8_exercise_has_at_least_two_solutions_here():
@@ -135,7 +121,7 @@ def test_every_chapter_8_exercise_has_at_least_two_solutions_here():
 @pytest.mark.parametrize("exercise_id, name", CASES, ids=[f"{e}:{n}" for e, n in CASES])
 def test_each_solution_scores_full_points_publicly_and_on_a_grading_variant(run, exercise_id, name):
     seed, tables = run
-    result = _judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
+    result = ch.judged(exercise_id, _namespace(tables, SOLUTIONS[exercise_id][name]), seed)
     assert result.points == result.max_points, [p.message for p in result.parts]
 
 
@@ -143,14 +129,14 @@ def test_a_percentage_instead_of_a_rate_is_told_so(run):
     seed, tables = run
     source = textwrap.dedent(SOLUTIONS["ch08-shared-customers"]["isin"]) + \
         "\nreachable_share = 100 * reachable_share"
-    message = _judged("ch08-shared-customers", _namespace(tables, source), seed).parts[0].message
+    message = ch.judged("ch08-shared-customers", _namespace(tables, source), seed).parts[0].message
     assert "not as a percentage" in message
 
 
 def test_counting_heads_instead_of_margin_is_told_so(run):
     seed, tables = run
     source = "reachable_share = channels.shared_customer_share(shop)"
-    message = _judged("ch08-shared-customers", _namespace(tables, source), seed).parts[0].message
+    message = ch.judged("ch08-shared-customers", _namespace(tables, source), seed).parts[0].message
     assert "That counts heads" in message
 
 
@@ -158,7 +144,7 @@ def test_a_voucher_counted_at_the_cost_of_goods_is_told_it_costs_its_face_value(
     seed, tables = run
     source = textwrap.dedent(SOLUTIONS["ch08-move-value"]["margins per order"]) + \
         "\nmax_voucher = max_voucher / (1 - own['margin_rate'])"
-    message = _judged("ch08-move-value", _namespace(tables, source), seed).parts[0].message
+    message = ch.judged("ch08-move-value", _namespace(tables, source), seed).parts[0].message
     assert "full face value" in message
 
 
@@ -234,36 +220,23 @@ def test_ten_per_cent_more_marketplace_orders_is_worth_far_less_than_a_move(run)
 
 # ------------------------------------------------------------------------ the notebook's form
 
-def _master(root):
-    return nbformat.read(root / "masters" / "08_shop_vs_marketplace.ipynb", as_version=4)
-
-
-def _code(cell):
-    return cell.source.replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", "")
-
-
 def test_no_cell_shows_a_bare_tuple(root):
-    for cell in _master(root).cells:
-        if cell.cell_type == "code":
-            last = ast.parse(_code(cell)).body[-1]
-            assert not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Tuple)), cell.id
+    ch.assert_code_cells(ch.master(root, MASTER).cells)
 
 
 def test_code_cells_are_short(root):
-    for cell in _master(root).cells:
-        if cell.cell_type == "code":
-            assert len(cell.source.splitlines()) <= 13, cell.id
+    ch.assert_code_cells(ch.master(root, MASTER).cells, limit=13, kinds=())
 
 
 def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
-    cells = _master(root).cells
+    cells = ch.master(root, MASTER).cells
     for before, cell in itertools.pairwise(cells):
         if cell.cell_type == "code" and before.cell_type == "code":
             assert cell.id.endswith("-check") or cell.id == "ch08-truth-plot", cell.id
 
 
 def test_the_chapter_says_what_the_linked_value_is_and_names_the_identity(root):
-    text = "\n".join(cell.source for cell in _master(root).cells if cell.cell_type == "markdown")
+    text = "\n".join(cell.source for cell in ch.master(root, MASTER).cells if cell.cell_type == "markdown")
     assert "(the truth)" not in text and "know the truth" not in text
     assert "identity" in text and "not a lifetime value" in text
     assert "## Raising CLV on the marketplace itself" in text
@@ -273,31 +246,27 @@ def test_the_chapter_says_what_the_linked_value_is_and_names_the_identity(root):
 
 
 def test_the_move_exercise_does_not_show_its_formula(root):
-    sources = {cell.id: cell.source for cell in _master(root).cells}
+    sources = {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
     assert "$$" not in sources["ch08-move-intro"]
 
 
 def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
-    last = _master(root).cells[-1]
-    assert last.source.startswith("## What you learned") and "Next: chapter 9" in last.source
+    ch.assert_ends_with_summary(ch.master(root, MASTER).cells, "Next: chapter 9")
 
 
 def test_hints_teach_the_idea_without_dictating_code():
     code = re.compile(r"\w\(|\.\w+\(|==|\[|clv\.|`")
-    for exercise in ch08.EXERCISES:
-        for part in exercise.parts:
-            for hint in [part.hint] + [wrong.hint for wrong in part.wrong]:
-                assert not code.search(hint), hint
+    ch.assert_hints_free_of(ch08.EXERCISES, code, with_id=False)
 
 
 # ------------------------------------------------- review of chapters 7 and 8: what must stay fixed
 
 def _sources(root):
-    return {cell.id: cell.source for cell in _master(root).cells}
+    return {cell.id: cell.source for cell in ch.master(root, MASTER).cells}
 
 
 def test_exercise_8_1_comes_before_the_package_table_that_answers_it(root):
-    ids = [cell.id for cell in _master(root).cells]
+    ids = [cell.id for cell in ch.master(root, MASTER).cells]
     assert ids.index("ch08-orders-check") < ids.index("ch08-compare")
     assert "channel_comparison" not in "".join(
         _sources(root)[i] for i in ids[:ids.index("ch08-orders-check") + 1] if i != "ch08-setup")
@@ -307,7 +276,7 @@ def test_the_margin_rate_for_margin_per_order_is_told_so(run):
     seed, tables = run
     source = textwrap.dedent(SOLUTIONS["ch08-channel-orders"]["groupby"]) + \
         "\nmargin_per_order = table['gross_margin'] / table['revenue']"
-    message = _judged("ch08-channel-orders", _namespace(tables, source), seed).parts[1].message
+    message = ch.judged("ch08-channel-orders", _namespace(tables, source), seed).parts[1].message
     assert "a rate" in message
 
 
@@ -318,7 +287,7 @@ def test_the_share_of_orders_is_told_it_counts_orders(run):
         market = shop[(shop["sales_channel"] == "marketplace") & ~shop["is_refund"]]
         reachable_share = market["customer_id"].isin(own).mean()
     """
-    message = _judged("ch08-shared-customers", _namespace(tables, source), seed).parts[0].message
+    message = ch.judged("ch08-shared-customers", _namespace(tables, source), seed).parts[0].message
     assert "That counts orders" in message
 
 

@@ -8,11 +8,9 @@ how retention rises with tenure and what a constant rate does to a base) is chec
 
 from __future__ import annotations
 
-import ast
 import itertools
 import math
 import re
-import textwrap
 
 import nbformat
 import numpy as np
@@ -21,12 +19,17 @@ import pytest
 from scipy.special import betaln
 
 import clv_course as clv
-from clv_course.checking import collect, judge
 from clv_course.exercises import CourseData, FunctionPart, ch09, get
-from clv_course.i18n import _
-from clv_course.models import BGNBD, GammaGamma, ParetoNBD, ShiftedBetaGeometric, predicted_clv
+from clv_course.models import (
+    BGNBD,
+    GammaGamma,
+    ParetoNBD,
+    ShiftedBetaGeometric,
+    predicted_clv,
+)
 from clv_course.plots import predictive as plots
 from clv_course.summary import customer_summary
+from tests.support import chapters as ch
 from tests.test_ch00_start_here import CODE
 
 GRADING_SEED = 90210
@@ -67,20 +70,9 @@ def sbg():
             for name, counts in ACTIVE.items()}
 
 
-def _cells(root):
-    return {cell.id: cell for cell in nbformat.read(root / MASTER, as_version=4).cells}
-
-
 def _text(cell) -> str:
     """A cell's prose on one line, without emphasis, as a reader reads it."""
     return " ".join(cell.source.replace("**", "").split())
-
-
-def _judged(exercise_id, namespace, seed):
-    exercise = get(exercise_id)
-    data = CourseData(seed)
-    collected = collect(exercise, namespace, grading_seed=seed, data=data)
-    return judge(exercise, collected, grading_seed=seed, data=data)
 
 
 # ------------------------------------------------------ several right solutions, as learners write
@@ -194,9 +186,7 @@ VALUE_SOLUTIONS = {
 
 
 def _namespace(tables, source):
-    namespace = {"clv": clv, "pd": pd, "np": np, "plots": plots, **tables}
-    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the course's own test solutions
-    return namespace
+    return ch.run_solution(tables, source, {"plots": plots}, copy=False)
 
 
 def test_every_chapter_9_exercise_has_at_least_two_solutions_here():
@@ -209,7 +199,7 @@ def test_every_chapter_9_exercise_has_at_least_two_solutions_here():
 def test_function_solutions_score_full_points_publicly_and_on_a_grading_variant(exercise_id, seed):
     answer = get(exercise_id).parts[0].answer
     for solution in FUNCTION_SOLUTIONS[exercise_id]:
-        result = _judged(exercise_id, {answer: solution}, seed)
+        result = ch.judged(exercise_id, {answer: solution}, seed)
         assert result.points == result.max_points, (solution.__name__,
                                                     [p.message for p in result.parts])
 
@@ -221,19 +211,19 @@ VALUE_CASES = [(e, name) for e, named in VALUE_SOLUTIONS.items() for name in nam
 def test_value_solutions_score_full_points_publicly_and_on_a_grading_variant(run, exercise_id,
                                                                             name):
     seed, tables = run
-    result = _judged(exercise_id, _namespace(tables, VALUE_SOLUTIONS[exercise_id][name]), seed)
+    result = ch.judged(exercise_id, _namespace(tables, VALUE_SOLUTIONS[exercise_id][name]), seed)
     assert result.points == result.max_points, [p.message for p in result.parts]
 
 
 def test_the_master_solutions_are_among_those_tested(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     assert 'alive["BG/NBD"] > 0.5' in cells["ch09-alive-exercise"].source
     assert "(7 / 365.25)" in cells["ch09-rate-exercise"].source
     assert "model.derl(discount_rate, renewals=tenure - 1)" in cells["ch09-base-exercise"].source
 
 
 def test_a_failed_base_check_shows_the_whole_call():
-    message = _judged("ch09-base-value", {"base_value": base_with_derl_off_by_one}, None
+    message = ch.judged("ch09-base-value", {"base_value": base_with_derl_off_by_one}, None
                       ).parts[0].message
     assert "base_value(0.704, 1.182, {1: 1000, 2: 627, 3: 474, 4: 388, 5: 332}, 100.0, 0.1)" \
         in message
@@ -246,29 +236,15 @@ def test_the_base_example_counts_follow_the_tenure_convention(root):
     assert first == {n: round(1000 * float(regular.survival(n - 1))) for n in range(1, 6)}
     assert first[1] == 1000  # the cohort won a year ago faces its first renewal, all still there
     observed = [1000, *ACTIVE["Regular"]]
-    text = _text(_cells(root)["ch09-contract-base-read"])
+    text = _text(ch.cells(root, MASTER)["ch09-contract-base-read"])
     example = {n: observed[n - 1] for n in (1, 2, 3)}
     assert "`{1: 1000, 2: 631, 3: 468}`" in text and example == {1: 1000, 2: 631, 3: 468}
     assert "kept 631 at its first renewal" in text and "now face their second" in text
 
 
-def _as_learners(function):
-    def learners_own(*args):
-        return function(*args)
-    return learners_own
-
-
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_registered_mistake_gets_its_own_hint_and_no_points(seed):
-    for exercise in ch09.EXERCISES:
-        for part in exercise.parts:
-            for wrong in part.wrong:
-                answer = (_as_learners(wrong.answer) if isinstance(part, FunctionPart)
-                          else wrong.answer(CourseData(seed)))
-                outcome = next(p for p in _judged(exercise.id, {part.answer: answer}, seed).parts
-                               if p.answer == part.answer)
-                assert outcome.points == 0, wrong.mistake
-                assert _(wrong.hint) in outcome.message, (wrong.mistake, outcome.message)
+    ch.assert_mistakes_get_their_hints(ch09.EXERCISES, seed, name="learners_own")
 
 
 def test_the_decisions_the_review_asked_for_are_registered_mistakes():
@@ -287,7 +263,7 @@ def test_the_decisions_the_review_asked_for_are_registered_mistakes():
 def test_a_52_week_year_is_told_which_convention_to_switch():
     def with_52_weeks(annual_rate):
         return (1 + annual_rate) ** (1 / 52) - 1
-    message = _judged("ch09-weekly-rate", {"weekly_rate": with_52_weeks}, None).parts[0].message
+    message = ch.judged("ch09-weekly-rate", {"weekly_rate": with_52_weeks}, None).parts[0].message
     assert "Close" in message and "365.25" in message
 
 
@@ -303,7 +279,7 @@ def test_a_constant_rate_in_the_base_exercise_gets_the_heterogeneity_hint():
         keep = beta / (alpha + beta)
         total = sum(customers.values())
         return total * margin * keep * (1 + discount_rate) / (1 + discount_rate - keep)
-    message = _judged("ch09-base-value", {"base_value": constant}, None).parts[0].message
+    message = ch.judged("ch09-base-value", {"base_value": constant}, None).parts[0].message
     assert "more loyal" in message
 
 
@@ -312,14 +288,11 @@ def test_references_are_private_and_a_package_function_scores_nothing():
         for part in exercise.parts:
             if isinstance(part, FunctionPart):
                 assert part.reference.__name__.startswith("_"), part.answer
-    assert _judged("ch09-base-value", {"base_value": predicted_clv}, None).points == 0
+    assert ch.judged("ch09-base-value", {"base_value": predicted_clv}, None).points == 0
 
 
 def test_hints_teach_the_idea_without_dictating_code():
-    for exercise in ch09.EXERCISES:
-        for part in exercise.parts:
-            for hint in [part.hint, *(wrong.hint for wrong in part.wrong)]:
-                assert not CODE.search(hint), (exercise.id, hint)
+    ch.assert_hints_free_of(ch09.EXERCISES, CODE)
 
 
 def test_the_base_cases_start_with_the_regular_firm_and_mix_tenures():
@@ -412,7 +385,7 @@ def test_the_holdout_is_underpredicted_from_its_first_quarter_on(public):
 
 
 def test_the_holdout_prose_says_when_customers_bought_more(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     assert "a little more in 1998" not in _text(cells["ch09-holdout-read"])
     read = _text(cells["ch09-holdout-quarters-read"])
     assert "bought more in the holdout, from its first quarter on" in read
@@ -487,7 +460,7 @@ def test_the_calibration_histogram_reads_as_the_text_says(public, root):
     assert list(bg["actual"][["0", "1", "7+"]]) == [1411, 439, 64]
     assert list(bg["expected"][["0", "1", "7+"]]) == [1408, 460, 72]
     assert list(pareto["expected"][["0", "1", "7+"]]) == [1434, 397, 74]
-    text = _text(_cells(root)["ch09-calibration-read"])
+    text = _text(ch.cells(root, MASTER)["ch09-calibration-read"])
     for words in ("1,411 actual; 1,408 and 1,434 expected", "460 expected against 439", "(397)",
                   "72 and 74 with 7 or more, against 64", "in sample"):
         assert words in text, words
@@ -511,7 +484,7 @@ def test_the_weekly_tracking_reads_as_the_text_says(public, root):
     week_45 = start + pd.Timedelta(days=44 * 7 + 1)
     assert (week_45.month, week_45.day <= 10) == (11, True)  # "early November 1997"
     assert (start + pd.Timedelta(days=61 * 7)).strftime("%Y-%m") == "1998-03"
-    text = _text(_cells(root)["ch09-incremental-read"])
+    text = _text(ch.cells(root, MASTER)["ch09-incremental-read"])
     for words in ("16 of 38", "26 of 38", "week 45 (early November 1997)", "weeks 61 and 62"):
         assert words in text, words
 
@@ -529,7 +502,7 @@ def test_the_bootstrap_interval_misses_the_actual_as_the_text_says(public, root)
     assert low < forecast < high < summary["frequency_holdout"].sum() == 1882
     assert round((high - low) / 2 / forecast, 2) == 0.06  # "about ±6 %"
     assert round(forecast ** 0.5) == 41 and round(forecast, -2) == 1700  # "about 1,650", "41"
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     assert "range(30)" in cells["ch09-bootstrap"].source
     assert "random_state=replicate" in cells["ch09-bootstrap"].source
     text = _text(cells["ch09-bootstrap-read"])
@@ -548,9 +521,9 @@ def test_pearson_and_spearman_are_weak_and_the_spread_dwarfs_the_drift(public, r
         assert spend.min() < 10 and spend.max() > 100
     medians = repeat.groupby("frequency")["monetary_value"].median()
     assert medians[6] > medians[1]  # "the medians drift up a little"
-    text = _text(_cells(root)["ch09-spend-scatter-read"])
+    text = _text(ch.cells(root, MASTER)["ch09-spend-scatter-read"])
     assert "segments" in text and "copula" in text
-    assert "0.21" in _text(_cells(root)["ch09-spend-correlation-read"])
+    assert "0.21" in _text(ch.cells(root, MASTER)["ch09-spend-correlation-read"])
 
 
 def test_the_heterogeneity_numbers_are_the_fitted_distributions(public, root):
@@ -564,11 +537,11 @@ def test_the_heterogeneity_numbers_are_the_fitted_distributions(public, root):
     assert round(params["r"] / params["alpha"] * WEEKS_PER_YEAR, 1) == 2.9
     assert round(dropouts.cdf(0.1), 2) == 0.32 and round(dropouts.sf(0.5), 2) == 0.14
     assert params["r"] < 1 and rates.pdf(1e-6) > rates.pdf(1e-3)  # rises without bound at 0
-    text = _text(_cells(root)["ch09-heterogeneity-read"])
+    text = _text(ch.cells(root, MASTER)["ch09-heterogeneity-read"])
     for words in ("0.47 times a year", "three in five", "2.9 a year", "a third", "one in seven",
                   "seven times larger"):
         assert words in text, words
-    intro = _text(_cells(root)["ch09-heterogeneity-intro"])
+    intro = _text(ch.cells(root, MASTER)["ch09-heterogeneity-intro"])
     assert "1 / √r" in intro and "r / alpha purchases per week" in intro
 
 
@@ -609,7 +582,7 @@ def test_derl_rises_with_tenure_and_the_constant_rate_errs_both_ways(sbg):
 
 
 def test_the_241_are_valued_after_seven_renewals(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     for cell_id in ("ch09-contract-constant", "ch09-contract-base"):
         source = cells[cell_id].source
         assert "renewals=7" in source and "renewals=6" not in source, cell_id
@@ -635,7 +608,7 @@ def test_the_contract_section_keeps_chapter_3s_promise_and_data(root):
                                                           as_version=4).cells)
     assert "Chapter 9" in chapter_3 and "shifted-beta-geometric" in chapter_3
     assert "[631, 468, 382, 326, 289, 262, 241]" in chapter_3
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     assert "631, 468, 382, 326, 289, 262, 241, 223" in cells["ch09-contract-fit"].source
     assert "Chapter 3" in cells["ch09-contract-intro"].source
 
@@ -643,7 +616,7 @@ def test_the_contract_section_keeps_chapter_3s_promise_and_data(root):
 # ------------------------------------------------------------------------ the notebook's form
 
 def test_the_prose_names_the_quantity_and_the_assumptions(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     assert "residual value over a horizon" in _text(cells["ch09-clv-intro"])
     assumptions = _text(cells["ch09-fit-intro"])
     for words in ("Poisson", "gamma", "beta", "independently", "`alpha` is measured in the time unit"):
@@ -669,7 +642,7 @@ def test_the_example_customer_doubled_orders_on_two_days(public):
 
 
 def test_the_exercises_state_type_unit_and_convention(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     assert "365.25" in cells["ch09-discount-intro"].source
     assert "52.18" in cells["ch09-discount-intro"].source
     assert "with 52 weeks to a year" not in _text(cells["ch09-discount-intro"])
@@ -680,14 +653,7 @@ def test_the_exercises_state_type_unit_and_convention(root):
 
 
 def test_no_cell_shows_a_bare_tuple_and_cells_stay_short(root):
-    for cell in _cells(root).values():
-        if cell.cell_type != "code":
-            continue
-        body = ast.parse(cell.source.replace("### BEGIN SOLUTION", "").replace(
-            "### END SOLUTION", "")).body
-        assert not (isinstance(body[-1], ast.Expr) and isinstance(body[-1].value, ast.Tuple)), \
-            cell.id
-        assert len(cell.source.splitlines()) <= 12, cell.id
+    ch.assert_code_cells(ch.cells(root, MASTER).values(), limit=12)
 
 
 def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
@@ -696,18 +662,17 @@ def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
                  "ch09-spend-check", "ch09-spend-fit", "ch09-alive-plot", "ch09-clv-totals",
                  "ch09-heterogeneity-numbers", "ch09-incremental-weeks",
                  "ch09-bootstrap-interval", "ch09-calibration-plot"}
-    for before, cell in itertools.pairwise(_cells(root).values()):
+    for before, cell in itertools.pairwise(ch.cells(root, MASTER).values()):
         if cell.cell_type == "code" and before.cell_type == "code":
             assert cell.id.endswith("-check") or cell.id in continues, cell.id
 
 
 def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
-    last = list(_cells(root).values())[-1].source
-    assert last.startswith("## What you learned") and "Next: chapter 10" in last
+    ch.assert_ends_with_summary(ch.cells(root, MASTER).values(), "Next: chapter 10")
 
 
 def test_no_number_in_the_prose_contradicts_the_course_year(root):
-    prose = "\n".join(c.source for c in _cells(root).values() if c.cell_type == "markdown")
+    prose = "\n".join(c.source for c in ch.cells(root, MASTER).values() if c.cell_type == "markdown")
     assert not re.search(r"\b52nd root|times 52\b|1/52\b", prose)
 
 

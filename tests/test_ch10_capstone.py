@@ -8,10 +8,8 @@ value of a new customer per channel against its CAC, and a decision graded as nu
 
 from __future__ import annotations
 
-import ast
 import itertools
 import re
-import textwrap
 
 import nbformat
 import numpy as np
@@ -20,11 +18,10 @@ import pytest
 from scipy.stats import chi2
 
 import clv_course as clv
-from clv_course.checking import collect, judge
 from clv_course.exercises import CourseData, ch10, get
-from clv_course.i18n import _
 from clv_course.models import BGNBD, GammaGamma, calibration_histogram, predicted_clv
 from clv_course.summary import customer_summary
+from tests.support import chapters as ch
 from tests.test_ch00_start_here import CODE
 
 GRADING_SEED = 90210
@@ -59,19 +56,8 @@ def public():
     return _tables(None)
 
 
-def _cells(root):
-    return {cell.id: cell for cell in nbformat.read(root / MASTER, as_version=4).cells}
-
-
 def _text(cell) -> str:
     return " ".join(cell.source.replace("**", "").split())
-
-
-def _judged(exercise_id, namespace, seed):
-    exercise = get(exercise_id)
-    data = CourseData(seed)
-    collected = collect(exercise, namespace, grading_seed=seed, data=data)
-    return judge(exercise, collected, grading_seed=seed, data=data)
 
 
 # ------------------------------------------------------ several right solutions, as learners write
@@ -222,10 +208,8 @@ CASES = [(exercise_id, name) for exercise_id, named in SOLUTIONS.items() for nam
 
 
 def _namespace(seed, tables, source):
-    namespace = {"clv": clv, "pd": pd, "np": np, "ch10": ch10, "CourseData": CourseData,
-                 "seed": seed, "predicted_clv": predicted_clv, **tables}
-    exec(textwrap.dedent(source), namespace)  # noqa: S102 - the course's own test solutions
-    return namespace
+    extra = {"ch10": ch10, "CourseData": CourseData, "seed": seed, "predicted_clv": predicted_clv}
+    return ch.run_solution(tables, source, extra, copy=False)
 
 
 def test_every_chapter_10_exercise_has_at_least_two_solutions_here():
@@ -236,12 +220,12 @@ def test_every_chapter_10_exercise_has_at_least_two_solutions_here():
 @pytest.mark.parametrize("exercise_id, name", CASES, ids=[f"{e}:{n}" for e, n in CASES])
 def test_each_solution_scores_full_points_publicly_and_on_a_grading_variant(run, exercise_id, name):
     seed, tables = run
-    result = _judged(exercise_id, _namespace(seed, tables, SOLUTIONS[exercise_id][name]), seed)
+    result = ch.judged(exercise_id, _namespace(seed, tables, SOLUTIONS[exercise_id][name]), seed)
     assert result.points == result.max_points, [p.message for p in result.parts]
 
 
 def test_the_master_solutions_are_among_those_tested(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     assert "conditional_expected_purchases(\n    365 / 7" in cells["ch10-predict"].source
     assert ('clean["gross_margin"].sum() / clean.loc[~clean["is_refund"], "amount"].sum()'
             in cells["ch10-residual"].source)
@@ -252,14 +236,7 @@ def test_the_master_solutions_are_among_those_tested(root):
 @pytest.mark.filterwarnings("ignore::clv_course.models.DiscountRateWarning")
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_registered_mistake_gets_its_own_hint_and_no_points(seed):
-    for exercise in ch10.EXERCISES:
-        for part in exercise.parts:
-            for wrong in part.wrong:
-                answer = wrong.answer(CourseData(seed))
-                outcome = next(p for p in _judged(exercise.id, {part.answer: answer}, seed).parts
-                               if p.answer == part.answer)
-                assert outcome.points == 0, wrong.mistake
-                assert _(wrong.hint) in outcome.message, (wrong.mistake, outcome.message)
+    ch.assert_mistakes_get_their_hints(ch10.EXERCISES, seed, wrap_functions=False)
 
 
 def test_the_mistakes_the_review_named_are_registered():
@@ -280,7 +257,7 @@ def test_the_mistakes_the_review_named_are_registered():
 def test_a_margin_that_ignores_the_refunds_gets_the_refunds_hint(seed):
     data = CourseData(seed)
     answer = ch10._residual_value(data, margin=ch10._margin_of_orders(ch10._clean(data)))
-    message = _judged("ch10-residual", {"residual_value_next_year": answer}, seed).parts[0].message
+    message = ch.judged("ch10-residual", {"residual_value_next_year": answer}, seed).parts[0].message
     assert "the orders' own margin rate" in message
 
 
@@ -288,7 +265,7 @@ def test_the_runner_up_with_the_best_channels_ceiling_is_told_about_the_ceiling(
     data = CourseData(None)
     answer = {**ch10._recommendation(data, ch10._tied_runner_up),
               "max_cac": ch10._max_cac(data)}
-    message = _judged("ch10-recommendation", {"recommendation": answer}, None).parts[0].message
+    message = ch.judged("ch10-recommendation", {"recommendation": answer}, None).parts[0].message
     assert "must be for the channel you grow" in message
 
 
@@ -303,15 +280,12 @@ def test_a_typed_in_public_number_fails_on_the_grading_variant():
                                 ("ch10-residual", "residual_value_next_year"),
                                 ("ch10-recommendation", "recommendation")):
         part = next(p for p in get(exercise_id).parts if p.answer == answer)
-        result = _judged(exercise_id, {answer: part.expected(CourseData(None))}, GRADING_SEED)
+        result = ch.judged(exercise_id, {answer: part.expected(CourseData(None))}, GRADING_SEED)
         assert next(p for p in result.parts if p.answer == answer).points == 0
 
 
 def test_hints_teach_the_idea_without_dictating_code():
-    for exercise in ch10.EXERCISES:
-        for part in exercise.parts:
-            for hint in [part.hint, *(wrong.hint for wrong in part.wrong)]:
-                assert not CODE.search(hint), (exercise.id, hint)
+    ch.assert_hints_free_of(ch10.EXERCISES, CODE)
 
 
 def test_the_exercises_keep_their_ids_and_points():
@@ -369,7 +343,7 @@ def test_the_public_channel_errors_are_those_of_the_text_and_rubric(root):
     assert [round(pooled[c], 1) for c in ("referral", "social")] == [-12.8, 18.2]
     assert [round(own[c], 1) for c in ("marketplace", "referral", "search", "social", "total")] == [
         3.2, 1.1, -4.7, 12.2, 2.2]
-    text = _text(_cells(root)["ch10-holdout-own-read"])
+    text = _text(ch.cells(root, MASTER)["ch10-holdout-own-read"])
     for quoted in ("referral +1.1 % instead of -12.8 %", "social +12.2 % instead of +18.2 %",
                    "+2.2 % in total", "search a little too low (-4.7 %)"):
         assert quoted in text, quoted
@@ -531,7 +505,7 @@ def test_the_crossing_weeks_are_those_of_the_text(root):
     crossing = _crossing_weeks(None)
     assert crossing.to_dict() == {"marketplace": 7, "referral": 13, "social": 77, "search": 132}
     assert crossing["referral"] <= 365.25 / 4 / 7 and 104 < crossing["search"] < 156
-    text = _text(_cells(root)["ch10-crossing-read"])
+    text = _text(ch.cells(root, MASTER)["ch10-crossing-read"])
     for quoted in ("marketplace (week 7)", "referrals (week 13)", "(week 77)", "(week 132)"):
         assert quoted in text, quoted
 
@@ -551,7 +525,7 @@ def test_the_data_cover_about_156_weeks(public):
 
 
 def test_the_capstone_prose_says_what_the_cells_show(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     assert "about three times the 99.9 % point" in _text(cells["ch10-lr-read"])
     assert "Over a hundred repeat buyers" in _text(cells["ch10-refunds-read"])
     assert "within about 5 %" in _text(cells["ch10-fit-read"])
@@ -561,21 +535,15 @@ def test_the_capstone_prose_says_what_the_cells_show(root):
 # ------------------------------------------------------------------------ the notebook's form
 
 def test_no_cell_shows_a_bare_tuple(root):
-    for cell in _cells(root).values():
-        if cell.cell_type == "code":
-            last = ast.parse(cell.source.replace("### BEGIN SOLUTION", "").replace(
-                "### END SOLUTION", "")).body[-1]
-            assert not (isinstance(last, ast.Expr) and isinstance(last.value, ast.Tuple)), cell.id
+    ch.assert_code_cells(ch.cells(root, MASTER).values())
 
 
 def test_code_cells_are_short(root):
-    for cell in _cells(root).values():
-        if cell.cell_type == "code":
-            assert len(cell.source.splitlines()) <= 13, cell.id
+    ch.assert_code_cells(ch.cells(root, MASTER).values(), limit=13, kinds=())
 
 
 def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
-    cells = list(_cells(root).values())
+    cells = list(ch.cells(root, MASTER).values())
     continues = {"ch10-lr-test"}
     for before, cell in itertools.pairwise(cells):
         if cell.cell_type == "code" and before.cell_type == "code":
@@ -583,7 +551,7 @@ def test_every_code_cell_follows_prose_or_the_cell_it_continues(root):
 
 
 def test_the_exercise_prompts_do_not_name_the_function_to_call(root):
-    cells = _cells(root)
+    cells = ch.cells(root, MASTER)
     for intro in ("ch10-aov-intro", "ch10-retention-intro", "ch10-predict-intro",
                   "ch10-refunds-question", "ch10-new-customer-intro", "ch10-cac-intro",
                   "ch10-step8"):
@@ -599,13 +567,12 @@ def test_the_rubric_is_for_teachers_only_and_not_in_the_notebooks(root):
 
 
 def test_the_step_headings_match_their_ids(root):
-    for cell_id, cell in _cells(root).items():
+    for cell_id, cell in ch.cells(root, MASTER).items():
         found = re.match(r"## Step (\d)", cell.source)
         if found and cell_id.startswith("ch10-step"):
             assert cell_id == f"ch10-step{found.group(1)}", cell_id
-    assert "## Step 8" in _cells(root)["ch10-step8"].source
+    assert "## Step 8" in ch.cells(root, MASTER)["ch10-step8"].source
 
 
 def test_the_chapter_ends_with_what_was_learned_and_what_comes_next(root):
-    last = list(_cells(root).values())[-1]
-    assert last.source.startswith("## What you learned") and "Next:" in last.source
+    ch.assert_ends_with_summary(ch.cells(root, MASTER).values(), "Next:")
