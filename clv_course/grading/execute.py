@@ -20,7 +20,6 @@ import json
 import os
 import queue
 import secrets
-import stat
 import tempfile
 import time
 from pathlib import Path
@@ -33,7 +32,7 @@ from jupyter_client.manager import KernelManager
 from clv_course.collecting import PartRequest
 from clv_course.datasets import SEED_VARIABLE
 from clv_course.grading.probe import FLOOD_KEY, encode
-from clv_course.grading.sandbox import CELL_TIMEOUT
+from clv_course.grading.sandbox import CELL_TIMEOUT, UntrustedFile, read_untrusted
 from clv_course.selfcheck import GRADING_VARIABLE
 
 #: bytes of output after which a run counts as flooded
@@ -120,19 +119,9 @@ def message_size(message: dict[str, Any]) -> int:
 def read_answers(path: Path) -> tuple[Any, str | None]:
     """The answers file the kernel wrote, or None: never through a link, never unbounded."""
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:  # nothing there (the probe never ran), or a link put in its place
-        return None, "answers-file" if os.path.lexists(path) else None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ANSWERS_BYTES:
-            return None, "answers-file"
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            raw = stream.read(MAX_ANSWERS_BYTES + 1)
-    finally:
-        os.close(handle)
-    if len(raw) > MAX_ANSWERS_BYTES:
-        return None, "answers-file"
+        raw = read_untrusted(path, MAX_ANSWERS_BYTES)
+    except UntrustedFile as problem:  # "missing": the probe never ran
+        return None, None if problem.reason == "missing" else "answers-file"
     try:
         return json.loads(raw.decode("utf-8")), None
     except ValueError:  # a file the learner's code garbled is no answer

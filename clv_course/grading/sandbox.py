@@ -21,6 +21,7 @@ import itertools
 import os
 import resource
 import shutil
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -147,6 +148,41 @@ def limit_setter(limits: Limits, *, sandboxed: bool) -> Callable[[], None]:
         if sandboxed or os.geteuid() != 0:  # root ignores the process limit outside a sandbox
             resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
     return apply
+
+
+class UntrustedFile(Exception):
+    """A path a submission controls that is not a regular file within its size cap."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "missing", "link", "not_regular" or "too_large"
+
+
+def read_untrusted(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file, opened without following a link or blocking.
+
+    Everything a submission could have put at ``path`` (a link, a pipe, a device,
+    a huge file) raises :class:`UntrustedFile` instead of being followed, waited
+    on or read whole.
+    """
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        raise UntrustedFile("link" if os.path.islink(path) else
+                            "not_regular" if os.path.lexists(path) else "missing") from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise UntrustedFile("not_regular")
+        if info.st_size > limit:
+            raise UntrustedFile("too_large")
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            raw = stream.read(limit + 1)
+    finally:
+        os.close(handle)
+    if len(raw) > limit:
+        raise UntrustedFile("too_large")
+    return raw
 
 
 def give_to(uid: int, *paths: Path) -> None:

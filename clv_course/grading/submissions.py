@@ -14,13 +14,13 @@ import hashlib
 import itertools
 import os
 import re
-import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from clv_course.grading.sandbox import UntrustedFile, read_untrusted
 from clv_course.i18n import LANGUAGES
 
 MAX_SUBMISSION_BYTES = 20 * 2**20
@@ -97,28 +97,14 @@ def unique_names(keys: list[str], relatives: list[str]) -> list[str]:
 def read_submission(path: Path) -> bytes:
     """The file's bytes, opened without following a link; :class:`Refused` for anything else."""
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as error:
-        raise Refused("symlink" if path.is_symlink() else "not_a_notebook") from error
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise Refused("not_a_notebook")
-        if info.st_size > MAX_SUBMISSION_BYTES:
-            raise Refused("too_large")
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            raw = stream.read(MAX_SUBMISSION_BYTES + 1)
-    finally:
-        os.close(handle)
-    if len(raw) > MAX_SUBMISSION_BYTES:
-        raise Refused("too_large")
-    return raw
+        return read_untrusted(path, MAX_SUBMISSION_BYTES)
+    except UntrustedFile as problem:
+        raise Refused({"link": "symlink", "too_large": "too_large"}.get(
+            problem.reason, "not_a_notebook")) from None
 
 
 def read_notebook(raw: bytes) -> nbformat.NotebookNode | None:
     """The notebook in ``raw``, outputs dropped and ids made unique; None if it is not one."""
-    if len(raw) > MAX_SUBMISSION_BYTES:
-        return None
     try:
         with warnings.catch_warnings():  # duplicate ids are repaired below, quietly
             warnings.simplefilter("ignore")
