@@ -103,6 +103,15 @@ _GAIN_READ_AS_PER_CENT = N_("The gain is in percentage points: it is added to th
                             "(0.5 and five points make 0.55), not a per cent of the rate.")
 
 
+def _gain_mistakes(push) -> list[Wrong]:
+    """The slips both retention pushes share: the new CLV, a share, no discounting."""
+    return [Wrong(N_("the new CLV, not the gain"), lambda data: _new_clv(data, push), _NEW_CLV),
+            Wrong(N_("the gain as a share"), lambda data: _gain(data, push, relative=True),
+                  _RELATIVE),
+            Wrong(N_("not discounted"), lambda data: _gain(data, push, discounted=False),
+                  _UNDISCOUNTED)]
+
+
 EXERCISES = [
     Exercise("ch07-baseline", N_("The shop's baseline: margin per order and orders per year"), [
         ValuePart("margin_per_order", 2, lambda data: levers.margin_per_order(_shop(data)),
@@ -148,25 +157,13 @@ EXERCISES = [
                           "baseline at the new retention and subtract today's CLV."),
                   wrong=[Wrong(N_("points read as per cent"), lambda data: _gain(data, _per_cent),
                                _POINTS_READ_AS_PER_CENT),
-                         Wrong(N_("the new CLV, not the gain"),
-                               lambda data: _new_clv(data, _points), _NEW_CLV),
-                         Wrong(N_("the gain as a share"),
-                               lambda data: _gain(data, _points, relative=True), _RELATIVE),
-                         Wrong(N_("not discounted"),
-                               lambda data: _gain(data, _points, discounted=False),
-                               _UNDISCOUNTED)]),
+                         *_gain_mistakes(_points)]),
         ValuePart("gain_five_percent", 2, lambda data: _gain(data, _per_cent),
                   hint=N_("A relative change multiplies the rate. Compute the discounted CLV of "
                           "the baseline at the new retention and subtract today's CLV."),
                   wrong=[Wrong(N_("per cent read as points"), lambda data: _gain(data, _points),
                                _PER_CENT_READ_AS_POINTS),
-                         Wrong(N_("the new CLV, not the gain"),
-                               lambda data: _new_clv(data, _per_cent), _NEW_CLV),
-                         Wrong(N_("the gain as a share"),
-                               lambda data: _gain(data, _per_cent, relative=True), _RELATIVE),
-                         Wrong(N_("not discounted"),
-                               lambda data: _gain(data, _per_cent, discounted=False),
-                               _UNDISCOUNTED)]),
+                         *_gain_mistakes(_per_cent)]),
     ]),
     Exercise("ch07-loyalty", N_("Does the loyalty programme pay?"), [
         FunctionPart("loyalty_net_gain", 3, _loyalty_net_gain, _loyalty_cases,
