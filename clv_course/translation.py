@@ -8,7 +8,12 @@ translatable text goes into one template, ``translations/notebooks.pot``:
   come back exactly as the translator wrote them);
 - one entry per comment in a code cell: ``msgctxt`` is ``<cell id>#comment-<n>``
   (n counts the cell's comments from 1), ``msgid`` the comment's text without
-  its leading ``# ``; the code itself is never translated.
+  its leading ``# ``;
+- one entry per string literal in a code cell that a learner reads (a label, a
+  title, a docstring: two words or more, see :func:`is_prose`): ``msgctxt`` is
+  ``<cell id>#string-<n>``, ``msgid`` the literal's source between its quotes.
+  Single-word strings are keys and column names; they and the code itself are
+  never translated.
 
 Each language has one catalog, ``translations/<lang>.po``. :func:`update` merges
 the template into it the way ``msgmerge`` does, matching entries by cell id: an
@@ -28,6 +33,7 @@ English, so they are not themselves translated.
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import io
 import re
@@ -95,6 +101,99 @@ def comment_context(cell_id: str, number: int) -> str:
     return f"{cell_id}#comment-{number}"
 
 
+@dataclass(frozen=True)
+class Literal:
+    """One string literal in a code cell: ``source[start:end]`` is ``opening + text + closing``."""
+
+    start: int  # offsets into the cell's source
+    end: int
+    opening: str  # prefix and quote, e.g. 'f"' or '"""'
+    text: str  # what the translator sees: the literal's source between its quotes
+    prose: bool  # a label or sentence a learner reads (it has words and white space)
+
+    @property
+    def closing(self) -> str:
+        return self.opening.lstrip("rRbBfFuU")
+
+
+_LITERAL = re.compile(r"(?P<prefix>[A-Za-z]*)(?P<quote>'{3}|\"{3}|'|\")(?P<text>.*)(?P=quote)\Z",
+                      re.DOTALL)
+
+
+def _offsets(source: str) -> list[int]:
+    """The offset at which each line (1-based, as tokenize counts) of ``source`` starts."""
+    starts = [0, 0]
+    for line in source.split("\n")[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    return starts
+
+
+def _without_fields(text: str) -> str:
+    """An f-string's text with its ``{...}`` replacement fields removed (``{{`` kept out too)."""
+    out, depth = [], 0
+    for char in text.replace("{{", "").replace("}}", ""):
+        if char == "{":
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(char)
+    return "".join(out)
+
+
+def is_prose(text: str, prefix: str = "") -> bool:
+    """Whether a string literal is text for the learner, not code.
+
+    Column names, format kinds and other keys (``"customer_id"``, ``"money"``)
+    are single words and stay as they are; a literal with at least two words
+    (``"projected revenue"``, a docstring) is a label or a sentence. An
+    f-string's replacement fields are code and do not count as words.
+    """
+    if "b" in prefix.lower():
+        return False
+    if "f" in prefix.lower():
+        text = _without_fields(text)
+    return (re.search(r"[^\W\d_]{2,}", text) is not None
+            and re.search(r"[^\W\d_]{2,}\W*\s+\S|\S\s+\W*[^\W\d_]{2,}", text) is not None)
+
+
+def code_strings(source: str) -> list[Literal]:
+    """Every string literal of a code cell, in order (IPython syntax ends the list early)."""
+    literals = []
+    starts = _offsets(source)
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type != tokenize.STRING:
+                continue
+            match = _LITERAL.match(token.string)
+            if match is None:  # pragma: no cover - tokenize yields only well-formed literals
+                continue
+            start = starts[token.start[0]] + token.start[1]
+            end = starts[token.end[0]] + token.end[1]
+            prefix = match.group("prefix")
+            literals.append(Literal(start, end, prefix + match.group("quote"), match.group("text"),
+                                    is_prose(match.group("text"), prefix)))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return literals
+
+
+def prose_strings(source: str) -> list[Literal]:
+    """The string literals of a code cell that are translated: labels, titles, docstrings."""
+    return [literal for literal in code_strings(source) if literal.prose]
+
+
+def string_context(cell_id: str, number: int) -> str:
+    return f"{cell_id}#string-{number}"
+
+
+def _line_of(source: str, literal: Literal) -> str:
+    """The code line a literal starts on, for the translator's context."""
+    first = source.rfind("\n", 0, literal.start) + 1
+    last = source.find("\n", literal.start)
+    return source[first:last if last >= 0 else len(source)].strip()
+
+
 def units(notebook: nbformat.NotebookNode) -> Iterator[tuple[str, str, str]]:
     """``(msgctxt, msgid, kind)`` for every translatable text of a notebook, in order."""
     for cell in notebook.cells:
@@ -103,6 +202,9 @@ def units(notebook: nbformat.NotebookNode) -> Iterator[tuple[str, str, str]]:
         elif cell.cell_type == "code":
             for number, comment in enumerate(code_comments(cell.source), start=1):
                 yield comment_context(cell.id, number), comment.text, "comment in a code cell"
+            for number, literal in enumerate(prose_strings(cell.source), start=1):
+                yield (string_context(cell.id, number), literal.text,
+                       f"text in a code cell: {_line_of(cell.source, literal)}")
 
 
 def masters(root: Path = ROOT) -> list[Path]:
@@ -340,17 +442,65 @@ def placeholder_problems(catalog: Catalog) -> list[str]:
     return problems
 
 
-def check(catalog: Catalog) -> list[str]:
-    """Everything that keeps a catalog from being built: incompleteness and placeholders."""
-    return incomplete(catalog) + placeholder_problems(catalog)
+def literal_problems(catalog: Catalog, root: Path = ROOT) -> list[str]:
+    """Every translated code string that would break its literal, or a label translated two ways.
+
+    A label is often a key too (``table.loc["active years"]`` in a later cell), so
+    the same English label gets the same translation throughout a notebook.
+    """
+    entries = translations_by_cell(catalog)
+    problems = []
+    for path in masters(root):
+        seen: dict[str, tuple[str, str]] = {}
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            for number, literal in enumerate(prose_strings(cell.source), start=1):
+                message = entries.get(string_context(cell.id, number))
+                if message is None or not message.string or message.id != literal.text:
+                    continue
+                problem = literal_problem(message.context, literal, message.string)
+                if problem:
+                    problems.append(problem)
+                first = seen.setdefault(literal.text, (message.context, message.string))
+                if first[1] != message.string:
+                    problems.append(f"{message.context}: {literal.text!r} is translated "
+                                    f"{message.string!r} here but {first[1]!r} in {first[0]}; "
+                                    "a label may be a key, so use one translation")
+    return problems
 
 
-def comparable_code(source: str) -> str:
-    """A code cell's source with every comment's text removed (what must match English)."""
-    lines = source.split("\n")
+def check(catalog: Catalog, root: Path = ROOT) -> list[str]:
+    """Everything that keeps a catalog from being built: incompleteness, placeholders, quotes."""
+    return incomplete(catalog) + placeholder_problems(catalog) + literal_problems(catalog, root)
+
+
+def _translated_spans(source: str, english: str) -> list[tuple[int, int]]:
+    """Where ``source`` holds translated text: comment texts, and the literals prose in English."""
+    prose = [index for index, literal in enumerate(code_strings(english)) if literal.prose]
+    literals = code_strings(source)
+    spans = [(literals[i].start + len(literals[i].opening), literals[i].end - len(literals[i].closing))
+             for i in prose if i < len(literals)]
+    starts = _offsets(source)
     for comment in code_comments(source):
-        lines[comment.line] = lines[comment.line][:comment.col] + "#"
-    return "\n".join(lines)
+        start = starts[comment.line + 1] + comment.col
+        line_end = source.find("\n", start)
+        spans.append((start + 1, line_end if line_end >= 0 else len(source)))
+    return spans
+
+
+def comparable_code(source: str, english: str | None = None) -> str:
+    """A code cell's source without its comments' text and its prose strings' text.
+
+    Which literals are prose is decided on the English cell (``english``, by
+    default ``source`` itself): a German label may be one word where the English
+    had two. What remains must be identical in every language.
+    """
+    out = source
+    for start, end in sorted(_translated_spans(source, source if english is None else english),
+                             reverse=True):
+        out = out[:start] + out[end:]
+    return out
 
 
 def parity_problems(english: nbformat.NotebookNode, translated: nbformat.NotebookNode) -> list[str]:
@@ -364,7 +514,8 @@ def parity_problems(english: nbformat.NotebookNode, translated: nbformat.Noteboo
             problems.append(f"cell {position}: id {other.get('id')!r} instead of {name!r}")
         if en.cell_type != other.cell_type:
             problems.append(f"{name}: a {other.cell_type} cell instead of {en.cell_type}")
-        elif en.cell_type == "code" and comparable_code(en.source) != comparable_code(other.source):
+        elif en.cell_type == "code" and (comparable_code(en.source)
+                                         != comparable_code(other.source, en.source)):
             problems.append(f"{name}: the code differs from the English")
         elif en.cell_type == "raw" and en.source != other.source:
             problems.append(f"{name}: the raw cell differs from the English")
@@ -399,9 +550,65 @@ def _lookup(entries: dict[str, Message], context: str, msgid: str,
     return (None if problems else message.string), problems
 
 
+def _fields(source: str) -> list[str]:
+    """The replacement fields of an f-string literal, as code (empty for a plain string)."""
+    tree = ast.parse(source, mode="eval").body
+    if not isinstance(tree, ast.JoinedStr):
+        return []
+    return sorted(ast.unparse(value) for value in tree.values
+                  if isinstance(value, ast.FormattedValue))
+
+
+def literal_problem(context: str, literal: Literal, text: str) -> str | None:
+    """Why a translated string literal would not be the same kind of literal, or None."""
+    opening, closing = literal.opening, literal.closing
+    if len(closing) == 1 and "\n" in text:
+        return f"{context}: a one-line string's translation must be one line"
+    try:
+        tree = ast.parse(opening + text + closing, mode="eval").body
+    except SyntaxError:
+        return (f"{context}: the translation ends the string early or breaks it "
+                f"(a {closing} or a backslash inside it?)")
+    if not isinstance(tree, (ast.Constant, ast.JoinedStr)):
+        return f"{context}: the translation ends the string early (a {closing} inside it?)"
+    english = _fields(opening + literal.text + closing)
+    if _fields(opening + text + closing) != english:
+        return f"{context}: the f-string's fields differ from the English {english}"
+    return None
+
+
+def _translate_code(cell_id: str, source: str, entries: dict[str, Message],
+                    where: str) -> tuple[str, list[str]]:
+    """A code cell with its comments and prose strings translated, and what went wrong."""
+    problems: list[str] = []
+    replacements: list[tuple[int, int, str]] = []
+    starts = _offsets(source)
+    for number, comment in enumerate(code_comments(source), start=1):
+        text, found = _lookup(entries, comment_context(cell_id, number), comment.text, where)
+        problems += found
+        if text is not None:
+            start = starts[comment.line + 1] + comment.col
+            end = start + len(comment.prefix) + len(comment.text) + len(comment.suffix)
+            replacements.append((start, end, comment.prefix + text + comment.suffix))
+    for number, literal in enumerate(prose_strings(source), start=1):
+        context = string_context(cell_id, number)
+        text, found = _lookup(entries, context, literal.text, where)
+        problems += found
+        if text is not None:
+            problem = literal_problem(context, literal, text)
+            if problem:
+                problems.append(f"{problem} ({where})")
+                continue
+            replacements.append((literal.start + len(literal.opening),
+                                 literal.end - len(literal.closing), text))
+    for start, end, text in sorted(replacements, reverse=True):
+        source = source[:start] + text + source[end:]
+    return source, problems
+
+
 def translate(master: nbformat.NotebookNode, catalog: Catalog,
               where: str = "") -> nbformat.NotebookNode:
-    """The master with its prose and comments translated; raises TranslationError naming cells.
+    """The master with its prose, comments and labels translated; raises TranslationError.
 
     Code, cell ids, cell types and metadata stay as they are, so the solution and
     placeholder logic applied afterwards is the English one.
@@ -416,18 +623,80 @@ def translate(master: nbformat.NotebookNode, catalog: Catalog,
             if text is not None:
                 cell.source = text
         elif cell.cell_type == "code":
-            lines = cell.source.split("\n")
-            for number, comment in enumerate(code_comments(cell.source), start=1):
-                context = comment_context(cell.id, number)
-                text, found = _lookup(entries, context, comment.text, where)
-                problems += found
-                if text is not None:
-                    lines[comment.line] = (lines[comment.line][:comment.col] + comment.prefix
-                                           + text + comment.suffix)
-            cell.source = "\n".join(lines)
+            cell.source, found = _translate_code(cell.id, cell.source, entries, where)
+            problems += found
     if problems:
         raise TranslationError(problems)
     return notebook
+
+
+# --- work files: a catalog's entries as plain text for a translator -------------------------------
+
+#: a work file's separator lines; the text between them is taken as written (no escaping)
+WORK_ENGLISH, WORK_TRANSLATION, WORK_END = "@@@@ EN ", "@@@@ TR ", "@@@@ END"
+
+
+def work_text(catalog: Catalog, notebook: str, *, everything: bool = False) -> str:
+    """One notebook's entries (its untranslated and fuzzy ones, or all), as a work file.
+
+    A PO file asks a translator to escape quotes, backslashes and line breaks;
+    Markdown full of math is easy to break that way. A work file holds each
+    English text and its translation verbatim between separator lines.
+    """
+    blocks = []
+    for message in catalog:
+        comments = " ".join(message.auto_comments)
+        if not message.id or not comments.startswith(f"{notebook}:"):
+            continue
+        if not everything and message.string and not message.fuzzy:
+            continue
+        kind = comments.split(":", 1)[1].strip()
+        blocks.append(f"{WORK_ENGLISH}{message.context} | {kind}\n{message.id.rstrip()}\n"
+                      f"{WORK_TRANSLATION}{message.context}\n{(message.string or '').rstrip()}\n"
+                      f"{WORK_END}\n")
+    return "\n".join(blocks)
+
+
+def read_work(text: str) -> dict[str, tuple[str, str]]:
+    """cell context -> (the English it was made from, its translation), from a work file.
+
+    Entries with an empty translation are left out.
+    """
+    found: dict[str, tuple[str, str]] = {}
+    pattern = re.compile(rf"^{re.escape(WORK_ENGLISH)}(\S+)[^\n]*\n(.*?)"
+                         rf"^{re.escape(WORK_TRANSLATION)}\1[ \t]*\n(.*?)^{re.escape(WORK_END)}",
+                         re.DOTALL | re.MULTILINE)
+    for match in pattern.finditer(text):
+        english, translation = match.group(2).strip("\n"), match.group(3).strip("\n")
+        if translation.strip():
+            found[match.group(1)] = (english, translation)
+    return found
+
+
+def apply_work(catalog: Catalog, translations: dict[str, tuple[str, str]]) -> list[str]:
+    """Put a work file's translations into ``catalog``; what could not be taken is reported.
+
+    A translation takes its English text's trailing line break (or lack of one).
+    One made from the current English is no longer fuzzy; one made from an older
+    English is kept but marked fuzzy, to be looked at again.
+    """
+    entries = translations_by_cell(catalog)
+    problems = []
+    for context, (english, text) in translations.items():
+        message = entries.get(context)
+        if message is None:
+            problems.append(f"{context}: no such entry in the catalog")
+            continue
+        tail = message.id[len(message.id.rstrip()):]
+        message.string = text.rstrip() + tail
+        if english.rstrip() == message.id.rstrip():
+            message.flags.discard("fuzzy")
+            message.previous_id = []
+        else:
+            message.flags.add("fuzzy")
+            message.previous_id = [english.rstrip() + tail]
+            problems.append(f"{context}: translated from an older English text (now fuzzy)")
+    return problems
 
 
 # --- command line --------------------------------------------------------------------------------
@@ -443,6 +712,15 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     refresh.add_argument("languages", nargs="*", help="default: every translations/<lang>.po")
     start = commands.add_parser("init", help="start translations/<lang>.po from the template")
     start.add_argument("language")
+    export = commands.add_parser("export", help="write work files (one per notebook) to translate")
+    export.add_argument("language")
+    export.add_argument("--out", type=Path, required=True, help="folder for the work files")
+    export.add_argument("--all", action="store_true", help="every entry, translated or not")
+    take = commands.add_parser("import", help="take translations from work files into the catalog")
+    take.add_argument("language")
+    take.add_argument("files", nargs="+", type=Path)
+    take.add_argument("--dry-run", action="store_true",
+                      help="only report the problems of these files' translations")
     report = commands.add_parser("check", help="report untranslated, fuzzy and broken entries")
     report.add_argument("languages", nargs="*", help="default: every translations/<lang>.po")
     args = parser.parse_args(argv)
@@ -457,12 +735,43 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
         elif args.command == "init":
             write_template(root)
             print(init(args.language, root).relative_to(root))
+        elif args.command == "export":
+            catalog = read_catalog(catalog_path(args.language, root), args.language)
+            args.out.mkdir(parents=True, exist_ok=True)
+            for master in masters(root):
+                text = work_text(catalog, master.name, everything=args.all)
+                if text:
+                    target = args.out / f"{master.stem}.{args.language}.txt"
+                    target.write_text(text, encoding="utf-8")
+                    print(target)
+        elif args.command == "import":
+            path = catalog_path(args.language, root)
+            catalog = read_catalog(path, args.language)
+            unknown, taken = [], set()
+            for file in args.files:
+                work = read_work(file.read_text(encoding="utf-8"))
+                unknown += apply_work(catalog, work)
+                taken |= set(work)
+            if args.dry_run:
+                problems = [p for p in placeholder_problems(catalog) + literal_problems(catalog, root)
+                            if p.split(":")[0] in taken]
+                for problem in unknown + problems:
+                    print(f"{args.language}: {problem}")
+                # for translators, who read English: not a learner's message, not in _()
+                summary = (f"{args.language}: {len(taken)} translation(s) read, "
+                           f"{len(unknown) + len(problems)} problem(s)")
+                print(summary)
+                return 1 if unknown or problems else 0
+            write_catalog(catalog, path)
+            for problem in unknown + check(catalog, root):
+                print(f"{args.language}: {problem}")
+            return 1 if unknown else 0
         else:
             failed = False
             for language in args.languages or languages(root):
                 catalog = read_catalog(catalog_path(language, root), language)
                 merge(catalog, extract(masters(root)))  # as `make translations` would
-                problems = check(catalog)
+                problems = check(catalog, root)
                 for problem in problems:
                     print(f"{language}: {problem}")
                 # for translators, who read English: not a learner's message, not in _()

@@ -14,7 +14,8 @@ from clv_course import translation as tr
 
 INTRO = ("# Welcome\n\nAn order is worth {value} on average: $m \\cdot r$ per year,\n"
          "see [the data card](datasets/README.md) and `clv.fmt`.")
-CODE = ('x = 1  # one order\nlabel = "# not a comment"\n# the solution follows\n'
+CODE = ('x = 1  # one order\nlabel = "# not a comment"\ntable = {"orders": x}\n'
+        'title = "Orders per customer"\n# the solution follows\n'
         "### BEGIN SOLUTION\naov = revenue / orders\n### END SOLUTION")
 OUTRO = "Done."
 
@@ -23,6 +24,8 @@ GERMAN = {
                    "Jahr,\nsiehe [die Datenkarte](datasets/README.md) und `clv.fmt`."),
     "ch01-code#comment-1": "eine Bestellung",
     "ch01-code#comment-2": "die Lösung folgt",
+    "ch01-code#string-1": "# kein Kommentar",
+    "ch01-code#string-2": "Bestellungen pro Kunde",
     "ch01-outro": "Fertig.",
 }
 
@@ -45,7 +48,9 @@ def _quoted(text):
 def _catalog(root, translations, *, fuzzy=(), english=None):
     """Write translations/de.po by hand: cell id -> German, for the tiny master's English."""
     english = english or {"ch01-intro": INTRO, "ch01-code#comment-1": "one order",
-                          "ch01-code#comment-2": "the solution follows", "ch01-outro": OUTRO}
+                          "ch01-code#comment-2": "the solution follows",
+                          "ch01-code#string-1": "# not a comment",
+                          "ch01-code#string-2": "Orders per customer", "ch01-outro": OUTRO}
     entries = [('msgid ""\nmsgstr ""\n"Language: de\\n"\n'
                '"Content-Type: text/plain; charset=utf-8\\n"\n')]
     for context, msgid in english.items():
@@ -73,11 +78,29 @@ def test_the_template_lists_every_markdown_cell_by_id_with_its_whole_source(cour
     assert all(c.startswith("01_tiny.ipynb") for m in template if m.id for c in m.auto_comments)
 
 
-def test_the_template_lists_each_code_comment_but_not_strings_or_solution_markers(course):
+def test_the_template_lists_each_code_comment_but_not_solution_markers(course):
     template = tr.extract(tr.masters(course))
-    comments = [(m.context, m.id) for m in template if m.id and "#" in m.context]
+    comments = [(m.context, m.id) for m in template if m.id and "#comment-" in m.context]
     assert comments == [("ch01-code#comment-1", "one order"),
                         ("ch01-code#comment-2", "the solution follows")]
+
+
+def test_the_template_lists_labels_of_two_words_or_more_but_not_one_word_keys(course):
+    template = tr.extract(tr.masters(course))
+    strings = [(m.context, m.id) for m in template if m.id and "#string-" in m.context]
+    assert strings == [("ch01-code#string-1", "# not a comment"),
+                       ("ch01-code#string-2", "Orders per customer")]
+    context = next(m for m in template if m.context == "ch01-code#string-2").auto_comments
+    assert context == ['01_tiny.ipynb: text in a code cell: title = "Orders per customer"']
+
+
+@pytest.mark.parametrize("text, prose", [
+    ("customer_id", False), ("money", False), ("2024-12-31", False), ("%.1f %%", False),
+    ("projected revenue", True), (" (EUR)", False), ("EUR over the lifespan", True),
+    ("Per group: revenue per customer.", True),
+])
+def test_a_string_is_prose_when_it_has_two_words(text, prose):
+    assert tr.is_prose(text) is prose
 
 
 def test_an_edited_english_cell_makes_its_translation_fuzzy_and_the_check_fail(course):
@@ -131,7 +154,8 @@ def test_a_complete_catalog_generates_a_german_notebook_structurally_identical_t
         assert german.metadata["clv_course"]["language"] == "de"
         assert german.cells[0].source == GERMAN["ch01-intro"]
         assert german.cells[1].source.startswith(
-            'x = 1  # eine Bestellung\nlabel = "# not a comment"\n# die Lösung folgt\n')
+            'x = 1  # eine Bestellung\nlabel = "# kein Kommentar"\ntable = {"orders": x}\n'
+            'title = "Bestellungen pro Kunde"\n# die Lösung folgt\n')
     assert "aov = revenue / orders" in nbformat.read(
         course / "solutions" / "de" / "01_tiny.ipynb", as_version=4).cells[1].source
     assert authoring.stale_files(course, ("en", "de")) == []
@@ -144,6 +168,54 @@ def test_the_parity_check_catches_a_lost_cell_and_changed_code(course):
     del changed.cells[2]
     assert tr.parity_problems(english, changed) == ["2 cells instead of 3",
                                                     "ch01-code: the code differs from the English"]
+
+
+def test_the_parity_check_allows_a_label_translated_into_one_word_but_not_a_changed_key(course):
+    english = nbformat.read(course / "masters" / "01_tiny.ipynb", as_version=4)
+    german = nbformat.read(course / "masters" / "01_tiny.ipynb", as_version=4)
+    german.cells[1].source = german.cells[1].source.replace("Orders per customer", "Bestellungen")
+    assert tr.parity_problems(english, german) == []
+    german.cells[1].source = german.cells[1].source.replace('"orders"', '"bestellungen"')
+    assert tr.parity_problems(english, german) == ["ch01-code: the code differs from the English"]
+
+
+@pytest.mark.parametrize("german", ['Bestellungen "pro" Kunde', "Bestellungen pro Kunde\\",
+                                    "Bestellungen\npro Kunde"])
+def test_a_translated_label_that_breaks_its_string_is_reported(course, german):
+    _catalog(course, {**GERMAN, "ch01-code#string-2": german})
+    problems = tr.check(tr.read_catalog(tr.catalog_path("de", course)), course)
+    assert len(problems) == 1 and problems[0].startswith("ch01-code#string-2:")
+    with pytest.raises(tr.TranslationError, match="ch01-code#string-2"):
+        authoring.build(course, ("en", "de"))
+
+
+def test_a_work_file_carries_markdown_and_math_verbatim_into_the_catalog(course, tmp_path):
+    tr.write_template(course)
+    tr.init("de", course)
+    assert tr.main(["export", "de", "--out", str(tmp_path / "work")], root=course) == 0
+    work = tmp_path / "work" / "01_tiny.de.txt"
+    text = work.read_text()
+    for context, german in GERMAN.items():
+        text = text.replace(f"{tr.WORK_TRANSLATION}{context}\n\n",
+                            f"{tr.WORK_TRANSLATION}{context}\n{german}\n")
+    work.write_text(text)
+    assert tr.main(["import", "de", str(work), "--dry-run"], root=course) == 0
+    assert tr.check(tr.read_catalog(tr.catalog_path("de", course)), course) != []  # not written
+    assert tr.main(["import", "de", str(work)], root=course) == 0
+    assert {c: m.string for c, m in _german(course).items()} == GERMAN
+    assert tr.check(tr.read_catalog(tr.catalog_path("de", course)), course) == []
+
+
+def test_a_work_file_with_a_broken_translation_fails_the_dry_run_naming_the_entry(course, tmp_path,
+                                                                                  capsys):
+    tr.write_template(course)
+    tr.init("de", course)
+    tr.main(["export", "de", "--out", str(tmp_path / "work")], root=course)
+    work = tmp_path / "work" / "01_tiny.de.txt"
+    work.write_text(work.read_text().replace(f"{tr.WORK_TRANSLATION}ch01-intro\n\n",
+                                             f"{tr.WORK_TRANSLATION}ch01-intro\nWillkommen\n"))
+    assert tr.main(["import", "de", str(work), "--dry-run"], root=course) == 1
+    assert "ch01-intro: placeholders differ" in capsys.readouterr().out
 
 
 def test_a_translated_placeholder_is_reported(course):
@@ -188,9 +260,9 @@ def test_a_built_language_with_a_missing_fuzzy_or_stale_translation_fails_check_
     assert not (course / "notebooks" / "de").exists()
 
 
-def test_untranslated_languages_are_not_generated(course, capsys):
+def test_a_language_with_a_catalog_is_not_generated_until_it_is_built(course, monkeypatch):
     _catalog(course, {})
-    assert authoring.BUILT_LANGUAGES == ("en",)
+    monkeypatch.setattr(authoring, "BUILT_LANGUAGES", ("en",))
     assert authoring.main([], root=course) == 0
     assert authoring.main(["--check"], root=course) == 0
     assert sorted(p.relative_to(course).as_posix() for p in course.rglob("*.ipynb")
