@@ -4,7 +4,9 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-START  := en/00_start_here.ipynb
+# The course's language: CLV_COURSE_LANG=de make lab opens the German notebooks, with
+# JupyterLab's own menus in German (its settings live in .venv/lab-settings/<lang>/).
+COURSE_LANG ?= $(or $(CLV_COURSE_LANG),en)
 # JupyterLab refuses to run as root unless told; root is common in containers.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ARGS ?=
@@ -24,8 +26,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 lab: $(VENV)/.installed
+	@start=$$($(BIN)/python -m clv_course.lab_settings $(COURSE_LANG) $(VENV)/lab-settings) && \
+	JUPYTERLAB_SETTINGS_DIR="$(abspath $(VENV))/lab-settings/$(COURSE_LANG)" \
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=notebooks \
-		--LabApp.default_url=/lab/tree/$(START) $(LAB_ARGS)
+		--LabApp.default_url=/lab/tree/$$start $(LAB_ARGS)
 
 test: $(VENV)/.installed sandbox browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -49,7 +49,21 @@ def _positive(text: str) -> int:
     return value
 
 
+def _chosen_language(argv: list[str] | None) -> str | None:
+    """``--lang`` read before the parser is built, so that its own help speaks that language."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang", choices=sorted(LANGUAGES))
+    try:
+        known, _rest = early.parse_known_args(argv)
+    except SystemExit:  # a wrong --lang: the full parser reports it below
+        return None
+    return known.lang
+
+
 def main(argv: list[str] | None = None) -> int:
+    from clv_course.authoring import BUILT_LANGUAGES
+    if _chosen_language(argv):
+        set_language(_chosen_language(argv))
     parser = argparse.ArgumentParser(prog="clv-course", description=_(
         "The Customer Lifetime Value course's command."))
     parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("language of the messages"))
@@ -58,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     release = commands.add_parser("release", help=_("write the student notebooks for a class"))
     release.add_argument("--chapters", nargs="+", required=True,
                          help=_("chapter numbers, e.g. 01 02"))
-    release.add_argument("--languages", nargs="+", default=["en"], choices=sorted(LANGUAGES))
+    release.add_argument("--languages", nargs="+", default=["en"], choices=BUILT_LANGUAGES,
+                         help=_("languages of the notebooks to write"))
     release.add_argument("--out", type=Path, required=True)
     release.add_argument("--course", type=Path, default=None,
                          help=_("the course folder to release from (default: this installation's)"))
@@ -77,8 +92,6 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--no-sandbox", action="store_true",
                        help=_("grade even where no sandbox works (submissions can read your files)"))
     args = parser.parse_args(argv)
-    if args.lang:
-        set_language(args.lang)
     if args.command == "check":
         results = check_environment()
         for what, ok, detail in results:

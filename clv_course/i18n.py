@@ -38,9 +38,28 @@ def _normalise(code: str) -> str:
     return code.strip().lower().replace("-", "_").split("_")[0]
 
 
+def notebook_language(path: str | None = None) -> str | None:
+    """The language of the course folder a notebook is in (``notebooks/de/...`` -> ``de``).
+
+    JupyterLab tells each kernel which notebook started it (``$JPY_SESSION_NAME``),
+    so a German chapter speaks German without a line of code to change it.
+    """
+    parts = Path(path if path is not None else os.environ.get("JPY_SESSION_NAME", "")).parts
+    for folder, code in zip(parts, parts[1:]):
+        if folder in ("notebooks", "solutions") and code in LANGUAGES:
+            return code
+    if len(parts) == 2 and parts[0] in LANGUAGES:  # JupyterLab opened on notebooks/ (make lab)
+        return parts[0]
+    return None
+
+
 def get_language() -> str:
-    """The learner's language: ``with language()``, set_language(), $CLV_COURSE_LANG, English."""
-    for chosen in (_block_language.get(), _current_language):
+    """The learner's language.
+
+    In this order: ``with language()``, set_language(), the folder of the notebook
+    (``notebooks/de/``), $CLV_COURSE_LANG, English.
+    """
+    for chosen in (_block_language.get(), _current_language, notebook_language()):
         if chosen is not None:
             return chosen
     from_env = _normalise(os.environ.get("CLV_COURSE_LANG", ""))

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(autouse=True)
 def english_by_default(monkeypatch):
     monkeypatch.delenv("CLV_COURSE_LANG", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     monkeypatch.setattr(i18n, "_current_language", None)
     yield
     i18n._catalog.cache_clear()

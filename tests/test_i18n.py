@@ -12,6 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from clv_course.errors import InputError
+from clv_course import i18n
 from clv_course.i18n import _, get_language, set_language
 
 PACKAGE_FILES = "clv_course/**/*.py"
@@ -134,3 +135,22 @@ def test_each_thread_keeps_its_own_language_block():
     for thread in threads:
         thread.join()
     assert seen == {"de": "de", "it": "it"}
+
+
+@pytest.mark.parametrize("session, expected", [
+    ("notebooks/de/01_what_is_clv.ipynb", "de"),
+    ("/home/ana/clv-course/solutions/it/09_predictive_clv.ipynb", "it"),
+    ("de/00_start_here.ipynb", "de"),  # `make lab` serves notebooks/
+    ("work/my_analysis.ipynb", None),
+    ("projects/it/notes/plan.ipynb", None),
+])
+def test_a_notebook_in_a_language_folder_speaks_that_language(session, expected):
+    assert i18n.notebook_language(session) == expected
+
+
+def test_the_notebooks_folder_wins_over_the_environment_but_not_over_set_language(monkeypatch):
+    monkeypatch.setenv("CLV_COURSE_LANG", "it")
+    monkeypatch.setenv("JPY_SESSION_NAME", "notebooks/de/02_components.ipynb")
+    assert i18n.get_language() == "de"
+    i18n.set_language("da")
+    assert i18n.get_language() == "da"
