@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from clv_course import i18n
+from clv_course.i18n import _
 from tests.support.servers import wait_until_serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -33,6 +35,8 @@ LAUNCH_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--disable-sync", "--disable-dev-shm-usage"]
 # The kernel has started and finished everything sent to it (the toolbar says idle too early).
 IDLE = re.compile(r"ipykernel\) \| Idle")
+#: an amount of euros as the calculator writes it in each language
+MONEY = {"en": r"€\d{1,3}(,\d{3})*\.\d{2}", "de": r"\d{1,3}(\.\d{3})*,\d{2}\s€"}
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 
 pytestmark = [
@@ -48,12 +52,13 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _settings(directory: Path) -> Path:
+def _settings(directory: Path, locale: str = "en") -> Path:
     """Settings for one run: no news toast, no autosave (the notebooks are the repo's files)."""
     for plugin, values in {
         "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
                                                         "checkForUpdates": False},
         "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+        "@jupyterlab/translation-extension/plugin": {"locale": locale},
     }.items():
         target = directory / f"{plugin}.jupyterlab-settings"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -61,13 +66,13 @@ def _settings(directory: Path) -> Path:
     return directory
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server on the course's notebooks, started once for this module."""
+@pytest.fixture(scope="module", params=["en", "de_DE"])
+def lab(tmp_path_factory, request):
+    """A JupyterLab server on the course's notebooks, in English, then with German menus."""
     state = tmp_path_factory.mktemp("lab")
     port = _free_port()
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(state / "runtime"),
-               JUPYTERLAB_SETTINGS_DIR=str(_settings(state / "settings")),
+               JUPYTERLAB_SETTINGS_DIR=str(_settings(state / "settings", request.param)),
                JUPYTERLAB_WORKSPACES_DIR=str(state / "workspaces"))
     env.pop("CLV_COURSE_LANG", None)
     command = [str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
@@ -84,7 +89,7 @@ def lab(tmp_path_factory):
     try:
         wait_until_serving(base, TOKEN, server, timeout=60, explain=lambda: (
             "jupyter lab did not start:\n" + (state / "server.log").read_text()))
-        yield base
+        yield base, request.param
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -109,10 +114,18 @@ def browser():
 
 @pytest.fixture
 def open_notebook(lab, browser):
-    """open_notebook(path) -> (page, page_errors) with the kernel started and idle."""
+    """open_notebook(path) -> (page, page_errors) with the kernel started and idle.
+
+    Each test runs twice: on the English notebooks with English menus, and on the
+    German notebooks with JupyterLab's German language pack (``path`` names the
+    English notebook; ``en/`` becomes ``de/``).
+    """
+    lab, locale = lab
     contexts = []
 
     def open_(path: str):
+        if locale != "en":
+            path = path.replace("en/", f"{locale[:2]}/", 1)
         context = browser.new_context(viewport={"width": 1400, "height": 1800})
         contexts.append(context)
         page = context.new_page()
@@ -126,6 +139,7 @@ def open_notebook(lab, browser):
         _wait_for_idle_kernel(page)
         return page, errors
 
+    open_.language = locale[:2]
     yield open_
     for context in contexts:
         context.close()
@@ -136,9 +150,13 @@ def _wait_for_idle_kernel(page) -> None:
     sync_api.expect(status).to_have_count(1, timeout=30_000)
 
 
-def _run_all(page) -> None:
+#: the Run menu's name in each language's menus
+RUN_MENU = {"en": "Run", "de": "Ausführen"}
+
+
+def _run_all(page, language: str = "en") -> None:
     """Run All from the Run menu; return when every code cell ran (or one failed)."""
-    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^{RUN_MENU[language]}$")).click()
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
     page.wait_for_function("""() => {
         const prompts = [...document.querySelectorAll(
@@ -167,7 +185,8 @@ def _stderr_outputs(page) -> list[str]:
 def test_chapter_one_runs_all_and_its_figure_calculator_and_checks_work(open_notebook, tmp_path):
     """Chapter 1 after Run All: a figure, a calculator that reacts, friendly check boxes."""
     page, page_errors = open_notebook("en/01_what_is_clv.ipynb")
-    _run_all(page)
+    language = open_notebook.language
+    _run_all(page, language)
 
     assert _stderr_outputs(page) == []
     assert all(re.search(r"\[\d+\]", prompt) for prompt in _prompts(page)), _prompts(page)
@@ -182,7 +201,9 @@ def test_chapter_one_runs_all_and_its_figure_calculator_and_checks_work(open_not
     calculator.scroll_into_view_if_needed()
     sync_api.expect(calculator.locator(".widget-slider")).to_have_count(4)
     result = calculator.locator(".widget-html-content")
-    sync_api.expect(result).to_contain_text("Revenue CLV")
+    with i18n.language(language):
+        revenue_clv = _("Revenue CLV")
+    sync_api.expect(result).to_contain_text(revenue_clv)
     before = result.inner_text()
     readout = calculator.locator(".widget-readout").first
     readout_before = readout.inner_text()
@@ -191,15 +212,22 @@ def test_chapter_one_runs_all_and_its_figure_calculator_and_checks_work(open_not
         page.keyboard.press("ArrowRight")
     sync_api.expect(result).not_to_have_text(before)
     assert readout.inner_text() != readout_before
-    assert "Revenue CLV" in result.inner_text()
+    assert revenue_clv in result.inner_text()
+    assert re.search(MONEY[language], result.inner_text()), result.inner_text()
 
     checks = page.locator(".jp-OutputArea-output .clv-course-check")
     sync_api.expect(checks).to_have_count(3)
     texts = checks.all_text_contents()
-    assert all("0 of" in text and "points so far" in text for text in texts), texts
+    with i18n.language(language):
+        so_far = _("{title}: {points} of {max} points so far.").split("{max}")[1]
+        not_answered = _("Not answered yet: replace the `...` in the exercise cell with your "
+                         "answer and run it.").split(":")[0]
+    assert all(so_far in text and not_answered in text for text in texts), texts
     assert not any("Traceback" in text for text in texts), texts
-    # The untouched student notebook: every exercise, value or function, is not answered yet.
-    assert all("Not answered yet" in text for text in texts), texts
+    if language != "en":
+        assert not any("points so far" in text for text in texts), texts
+        menus = page.locator(".lm-MenuBar-item").all_inner_texts()
+        assert {"Datei", "Ausführen", "Kernel"} <= set(menus), menus
 
     page.screenshot(path=str(tmp_path / "01_what_is_clv.png"))
     assert page_errors == []
@@ -208,7 +236,7 @@ def test_chapter_one_runs_all_and_its_figure_calculator_and_checks_work(open_not
 def test_start_page_runs_all_without_errors_and_shows_a_table(open_notebook):
     """The start page after Run All: every cell ran, no error output, the data as a table."""
     page, page_errors = open_notebook("en/00_start_here.ipynb")
-    _run_all(page)
+    _run_all(page, open_notebook.language)
 
     assert _stderr_outputs(page) == []
     assert page.locator(".jp-OutputArea-output .clv-course-error").count() == 0
@@ -217,4 +245,7 @@ def test_start_page_runs_all_without_errors_and_shows_a_table(open_notebook):
     table.scroll_into_view_if_needed()
     sync_api.expect(table).to_be_visible()
     assert table.locator("tbody tr").count() == 5
+    # the kernel knows which notebook it runs: the German start page speaks German unasked
+    language = page.locator(".jp-OutputArea-output", has_text=f"'{open_notebook.language}'")
+    assert language.count() >= 1
     assert page_errors == []

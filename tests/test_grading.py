@@ -38,6 +38,7 @@ EXPECTED = {  # submission: (points out of 10, status)
     "duplicated_cells": (10, "ok"),
     "reordered_cells": (6, "errors"),
     "in_german": (10, "ok"),
+    "partly_wrong_in_german": (7, "ok"),
     "malformed": (0, "not_a_notebook"),
     "picture": (0, "not_a_notebook"),
     "essay": (0, "not_a_notebook"),
@@ -100,6 +101,21 @@ def test_feedback_is_written_in_the_submissions_language(graded):
     assert graded["results"]["in_german"]["language"] == "de"
 
 
+def test_a_german_submission_gets_its_feedback_and_hints_in_german(graded):
+    from clv_course.i18n import _, language
+    page = (graded["out"] / "feedback" / "partly_wrong_in_german.html").read_text()
+    messages = [part["message"] for check in graded["results"]["partly_wrong_in_german"]["exercises"]
+                for part in check["parts"] if part["points"] < part["max_points"]]
+    with language("de"):
+        title = _("Feedback for {name}").format(name="partly_wrong_in_german")
+    assert title != "Feedback for partly_wrong_in_german" and title in page
+    english = graded["results"]["partly_wrong"]
+    english_messages = [part["message"] for check in english["exercises"] for part in check["parts"]
+                        if part["points"] < part["max_points"]]
+    assert messages and len(messages) == len(english_messages)
+    assert all(german != english for german, english in zip(messages, english_messages))
+
+
 def test_no_output_reveals_a_hidden_input_or_a_solution(graded):
     data_seed, calls_seed = derived_seeds(int((graded["out"] / ".state" / "seed").read_text()))
     part = get("ch01-simple-clv").parts[0]
@@ -136,7 +152,7 @@ def test_an_interrupted_run_picks_up_where_it_stopped(graded, tmp_path):
 
 def test_progress_is_shown_as_a_bar_with_each_submissions_result(graded):
     assert len(graded["progress"]) == len(graded["results"])
-    assert graded["progress"][-1].startswith("[####################] 18/18 ")
+    assert graded["progress"][-1].startswith("[####################] 19/19 ")
     assert any(line.endswith("right: 10/10 points (ok)") for line in graded["progress"])
 
 

@@ -90,3 +90,11 @@ def test_the_rate_warning_speaks_the_learners_language(purchases, spend, summary
         "(0.10 a year is {example} per {unit!r} period)."))
     with pytest.warns(DiscountRateWarning, match="Unplausibler Zinssatz"):
         clv(purchases, spend, summary, discount_rate=0.10)
+
+
+def test_the_rate_warning_writes_python_numbers_in_german_too(purchases, spend, summary):
+    from clv_course.i18n import language
+    with language("de"), pytest.warns(DiscountRateWarning) as caught:
+        clv(purchases, spend, summary, discount_rate=0.10)
+    text = str(caught[0].message)
+    assert "0.1000" in text and "(1 / 52.18)" in text and "0.00183" in text

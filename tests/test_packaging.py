@@ -24,8 +24,11 @@ def _pyproject_requirements(root) -> dict[str, str]:
 
 
 def _conda_requirements(root) -> dict[str, str]:
+    """conda-forge's packages and those the pip section takes from PyPI (not the course itself)."""
     environment = yaml.safe_load((root / "environment.yml").read_text())
     entries = [e for e in environment["dependencies"] if isinstance(e, str)]
+    entries += [e for section in environment["dependencies"] if isinstance(section, dict)
+                for e in section.get("pip", []) if not e.startswith("-")]
     return dict(_name_and_spec(e) for e in entries if _name_and_spec(e)[0] not in ("python", "pip"))
 
 
@@ -105,7 +108,7 @@ def test_every_learner_module_is_reachable_from_the_package_alone():
 
 
 def _release(version: str) -> tuple[int, ...]:
-    parts = [int(p) for p in version.split(".")]
+    parts = [int(p) for p in re.findall(r"\d+", version)]  # 4.2.post0 -> 4, 2, 0
     while parts and parts[-1] == 0:
         parts.pop()
     return tuple(parts)

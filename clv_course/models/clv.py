@@ -43,9 +43,10 @@ def check_discount_rate(rate: float, unit: str) -> None:
     warn(_("A discount rate of {rate} per {unit!r} period compounds to {yearly} a year; if you "
            "meant a yearly rate y, the rate per {unit!r} period is (1 + y) ** (1 / {periods}) - 1 "
            "(0.10 a year is {example} per {unit!r} period).").format(
-        rate=fmt(rate, "number", digits=4), unit=unit, yearly=fmt(yearly, "percent", digits=0),
-        periods=fmt(periods, "number", digits=2 if periods != round(periods) else 0),
-        example=fmt(np.expm1(np.log1p(0.10) / periods), "number", digits=5)),
+        # numbers the learner types back into Python keep Python's decimal point in every language
+        rate=f"{rate:.4f}", unit=unit, yearly=fmt(yearly, "percent", digits=0),
+        periods=f"{periods:.2f}" if periods != round(periods) else f"{periods:.0f}",
+        example=f"{np.expm1(np.log1p(0.10) / periods):.5f}"),
         DiscountRateWarning)
 
 

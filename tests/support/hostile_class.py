@@ -37,9 +37,9 @@ def build(root: Path, folder: Path):
     variant("deleted_cells", solution, lambda nb: nb.cells.__setitem__(slice(None), [c for c in nb.cells if not c.id.startswith("ch01-shop-value")]))
     variant("duplicated_cells", solution, lambda nb: nb.cells.extend(copy.deepcopy(nb.cells[:8])))
     variant("reordered_cells", solution, lambda nb: nb.cells.reverse())
-    def german(nb):
-        nb.metadata["clv_course"]["language"] = "de"
-    variant("in_german", solution, german)
+    german = nbformat.read(root / "solutions/de/01_what_is_clv.ipynb", as_version=4)
+    variant("in_german", german)
+    variant("partly_wrong_in_german", german, replace("ch01-simple", "def simple_clv(aov, frequency, lifespan):\n    return aov + frequency + lifespan"))
     (folder / "malformed.ipynb").write_text('{"cells": [', encoding="utf-8")
     (folder / "picture.ipynb").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     (folder / "essay.txt").write_text("I did not do the notebook.", encoding="utf-8")
