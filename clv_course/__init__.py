@@ -31,10 +31,12 @@ from clv_course.i18n import LANGUAGES, _, get_language, set_language
 
 __version__ = "0.1.0"
 __all__ = ["datasets", "metrics", "fmt", "set_language", "get_language", "LANGUAGES", "_",
-           "CourseError", "DataFileError", "InputError", "check", "friendly_errors", "__version__"]
+           "CourseError", "DataFileError", "InputError", "check", "progress", "friendly_errors",
+           "__version__"]
 
 #: names loaded on first use, so a tool that needs one module does not import pandas
-_LAZY = {"fmt": "clv_course.formatting:fmt", "check": "clv_course.selfcheck:check"} | {
+_LAZY = {"fmt": "clv_course.formatting:fmt", "check": "clv_course.selfcheck:check",
+         "progress": "clv_course.learner_progress:progress"} | {
     name: f"clv_course.{name}" for name in (
         "datasets", "metrics", "summary", "cohorts", "tables", "units", "shop", "segments",
         "sensitivity", "levers", "channels", "models", "plots", "widgets", "formatting")}

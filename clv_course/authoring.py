@@ -210,22 +210,30 @@ def build(root: Path = ROOT, languages: tuple[str, ...] | None = None) -> list[P
     return written
 
 
-def release(chapters: list[str], languages: list[str], out: Path,
-            course: Path | None = None) -> list[Path]:
-    """Copy the student notebooks of ``chapters`` (e.g. "02") in ``languages`` into ``out``.
+def student_notebooks(languages: list[str], chapters: list[str] | None = None,
+                      course: Path | None = None) -> list[Path]:
+    """The student notebooks of ``chapters`` (e.g. "02"; all if None) in ``languages``.
 
     ``course`` is a course folder (a checkout, with ``notebooks/``); by default the
     one this package was installed from.
     """
     source_root = (course or ROOT) / STUDENT
-    written = []
+    found = []
     for language in languages:
-        for chapter in chapters:
-            for source in sorted((source_root / language).glob(f"{chapter}_*.ipynb")):
-                target = out / language / source.name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(source.read_bytes())
-                written.append(target)
+        for chapter in chapters if chapters is not None else ["[0-9][0-9]"]:
+            found += sorted((source_root / language).glob(f"{chapter.zfill(2)}_*.ipynb"))
+    return found
+
+
+def release(chapters: list[str], languages: list[str], out: Path,
+            course: Path | None = None) -> list[Path]:
+    """Copy the student notebooks of ``chapters`` (e.g. "02") in ``languages`` into ``out``."""
+    written = []
+    for source in student_notebooks(languages, chapters, course):
+        target = out / source.parent.name / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+        written.append(target)
     return written
 
 

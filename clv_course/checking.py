@@ -213,7 +213,7 @@ def _matching_wrong_function(part: FunctionPart, cases: list, results: list) -> 
 
 def _with_hint(problem: str, part: Part, wrong: Wrong | None) -> str:
     hint = _(wrong.hint) if wrong else _(part.hint)
-    return f"{problem} {_('Hint:')} {hint}"
+    return _("{problem} Hint: {hint}").format(problem=problem, hint=hint)
 
 
 def _text(value: Any) -> str:

@@ -3,39 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from importlib import metadata
 from pathlib import Path
 
 from clv_course.grading.sandbox import CELL_TIMEOUT
 from clv_course.i18n import LANGUAGES, _, set_language
-
-#: import name -> distribution name, for every runtime dependency
-RUNTIME_MODULES = {"jupyterlab": "jupyterlab", "ipykernel": "ipykernel", "pandas": "pandas",
-                   "numpy": "numpy", "scipy": "scipy", "matplotlib": "matplotlib",
-                   "ipywidgets": "ipywidgets", "babel": "babel", "nbformat": "nbformat",
-                   "nbclient": "nbclient"}
-
-
-def check_environment() -> list[tuple[str, bool, str]]:
-    """(what, ok, detail) for each package the course needs and for its data."""
-    results = []
-    for module, distribution in RUNTIME_MODULES.items():
-        try:
-            importlib.import_module(module)
-            results.append((module, True, metadata.version(distribution)))
-        except Exception as error:  # any failure to import is what we report
-            results.append((module, False, f"{type(error).__name__}: {error}"))
-    try:
-        from clv_course.datasets import available, load
-        for name in available():
-            rows = len(load(name))
-            results.append((f"data:{name}", True, _("{rows} rows").format(rows=rows)))
-    except Exception as error:
-        results.append(("data", False, f"{type(error).__name__}: {error}"))
-    return results
-
 
 def _positive(text: str) -> int:
     """A whole number of seconds above zero, or argparse's own error."""
@@ -68,7 +40,11 @@ def main(argv: list[str] | None = None) -> int:
         "The Customer Lifetime Value course's command."))
     parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("language of the messages"))
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help=_("check that everything the course needs is installed"))
+    doctor = commands.add_parser("doctor", help=_(
+        "check that everything the course needs is here, and say how to fix what is not"))
+    doctor.add_argument("--grader", action="store_true",
+                        help=_("also check what grading needs (the sandbox)"))
+    commands.add_parser("check", help=_("the same as doctor, without starting a kernel"))
     release = commands.add_parser("release", help=_("write the student notebooks for a class"))
     release.add_argument("--chapters", nargs="+", required=True,
                          help=_("chapter numbers, e.g. 01 02"))
@@ -77,6 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     release.add_argument("--out", type=Path, required=True)
     release.add_argument("--course", type=Path, default=None,
                          help=_("the course folder to release from (default: this installation's)"))
+    slides = commands.add_parser("slides", help=_(
+        "write each chapter as a reveal.js slide deck that opens offline"))
+    slides.add_argument("--out", type=Path, required=True, help=_("folder for the decks"))
+    slides.add_argument("--languages", nargs="+", default=list(BUILT_LANGUAGES),
+                        choices=BUILT_LANGUAGES, help=_("languages of the notebooks to write"))
+    slides.add_argument("--chapters", nargs="+", default=None,
+                        help=_("chapter numbers, e.g. 01 02 (default: all)"))
+    slides.add_argument("--course", type=Path, default=None,
+                        help=_("the course folder to release from (default: this installation's)"))
     grade = commands.add_parser("grade", help=_("grade a class's submissions"))
     grade.add_argument("submissions", nargs="+", type=Path,
                        help=_("notebooks, or folders of them"))
@@ -92,15 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--no-sandbox", action="store_true",
                        help=_("grade even where no sandbox works (submissions can read your files)"))
     args = parser.parse_args(argv)
-    if args.command == "check":
-        results = check_environment()
-        for what, ok, detail in results:
-            print(f"{_('OK') if ok else _('FAIL'):<5} {what:<22} {detail}")
-        failed = [what for what, ok, _detail in results if not ok]
-        print(_("All set: the course is ready.") if not failed else
-              _("Something is missing: {names}. Run 'make lab' again.").format(
-                  names=", ".join(failed)))
-        return 1 if failed else 0
+    if args.command in ("doctor", "check"):
+        from clv_course.doctor import examine, report
+        text, status = report(examine(grader=getattr(args, "grader", False),
+                                      start_kernel=args.command == "doctor"))
+        print(text)
+        return status
     if args.command == "release":
         from clv_course.authoring import release as release_notebooks
         written = release_notebooks([c.zfill(2) for c in args.chapters], args.languages, args.out,
@@ -110,6 +92,16 @@ def main(argv: list[str] | None = None) -> int:
         if not written:
             print(_("No student notebook matches those chapters."), file=sys.stderr)
         return 0 if written else 1
+    if args.command == "slides":
+        from clv_course.authoring import student_notebooks
+        from clv_course.slides import build
+        notebooks = student_notebooks(args.languages, args.chapters, course=args.course)
+        if not notebooks:
+            print(_("No student notebook matches those chapters."), file=sys.stderr)
+            return 1
+        for path in build(notebooks, args.out):
+            print(path)
+        return 0
     if args.command == "grade":
         from clv_course.errors import CourseError
         from clv_course.grading.gradebook import grade as grade_class

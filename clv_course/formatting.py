@@ -25,8 +25,31 @@ def _half_up(number: float, digits: int) -> Decimal:
     return Decimal(repr(number)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
+class Formatted(str):
+    """A formatted number: shown in Jupyter as the text itself, without quotes or escapes.
+
+    A bare ``'1.234,50\xa0€'`` at the end of a cell would otherwise show its
+    no-break space as ``\xa0``; ``repr()`` elsewhere stays that of a string.
+    """
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def fmt_date(value) -> str:
+    """A date as the learner's locale writes it (``01.01.1997``, ``Jan 1, 1997``)."""
+    from babel.dates import format_date
+    return Formatted(format_date(value, format="medium", locale=babel_locale()))
+
+
 def fmt(value: float, style: Style = "number", *, currency: str | None = None,
         digits: int = 2) -> str:
+    """Format ``value`` for the learner's locale (see :func:`_fmt`)."""
+    return Formatted(_fmt(value, style, currency=currency, digits=digits))
+
+
+def _fmt(value: float, style: Style = "number", *, currency: str | None = None,
+         digits: int = 2) -> str:
     """Format ``value`` for the learner's locale.
 
     ``style`` is ``"number"`` (``digits`` decimals), ``"integer"``, ``"percent"``

@@ -66,6 +66,11 @@ def check(exercise_id: str, namespace: dict[str, Any] | None = None) -> CheckRep
         lines.append((part.passed, f"{part.answer}: {part.message} ({points})"))
     if result.points == result.max_points:
         title = _("{title}: all public checks pass.").format(title=_(exercise.title))
+        if namespace is None:  # the learner's own notebook, not a test or a tool
+            from clv_course.learner_progress import record_pass
+            note = record_pass(exercise_id)
+            if note:
+                lines.append((True, note))
     else:
         title = _("{title}: {points} of {max} points so far.").format(
             title=_(exercise.title), points=result.points, max=result.max_points)

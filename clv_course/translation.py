@@ -157,7 +157,17 @@ def is_prose(text: str, prefix: str = "") -> bool:
             and re.search(r"[^\W\d_]{2,}\W*\s+\S|\S\s+\W*[^\W\d_]{2,}", text) is not None)
 
 
-def code_strings(source: str) -> list[Literal]:
+def cell_labels(cell: nbformat.NotebookNode) -> frozenset[str]:
+    """One-word strings the master marks as labels to translate (``"customers"`` as a row name).
+
+    A one-word string is normally a key and stays English; where it is only
+    shown, the author lists it in the cell's metadata, ``{"clv_course":
+    {"labels": ["customers"]}}``, and it is translated like a longer label.
+    """
+    return frozenset(cell.get("metadata", {}).get("clv_course", {}).get("labels", []))
+
+
+def code_strings(source: str, labels: frozenset[str] = frozenset()) -> list[Literal]:
     """Every string literal of a code cell, in order (IPython syntax ends the list early)."""
     literals = []
     starts = _offsets(source)
@@ -171,16 +181,17 @@ def code_strings(source: str) -> list[Literal]:
             start = starts[token.start[0]] + token.start[1]
             end = starts[token.end[0]] + token.end[1]
             prefix = match.group("prefix")
-            literals.append(Literal(start, end, prefix + match.group("quote"), match.group("text"),
-                                    is_prose(match.group("text"), prefix)))
+            text = match.group("text")
+            literals.append(Literal(start, end, prefix + match.group("quote"), text,
+                                    is_prose(text, prefix) or text in labels))
     except (tokenize.TokenError, IndentationError, SyntaxError):
         pass
     return literals
 
 
-def prose_strings(source: str) -> list[Literal]:
+def prose_strings(source: str, labels: frozenset[str] = frozenset()) -> list[Literal]:
     """The string literals of a code cell that are translated: labels, titles, docstrings."""
-    return [literal for literal in code_strings(source) if literal.prose]
+    return [literal for literal in code_strings(source, labels) if literal.prose]
 
 
 def string_context(cell_id: str, number: int) -> str:
@@ -202,7 +213,8 @@ def units(notebook: nbformat.NotebookNode) -> Iterator[tuple[str, str, str]]:
         elif cell.cell_type == "code":
             for number, comment in enumerate(code_comments(cell.source), start=1):
                 yield comment_context(cell.id, number), comment.text, "comment in a code cell"
-            for number, literal in enumerate(prose_strings(cell.source), start=1):
+            for number, literal in enumerate(prose_strings(cell.source, cell_labels(cell)),
+                                             start=1):
                 yield (string_context(cell.id, number), literal.text,
                        f"text in a code cell: {_line_of(cell.source, literal)}")
 
@@ -455,7 +467,8 @@ def literal_problems(catalog: Catalog, root: Path = ROOT) -> list[str]:
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type != "code":
                 continue
-            for number, literal in enumerate(prose_strings(cell.source), start=1):
+            for number, literal in enumerate(prose_strings(cell.source, cell_labels(cell)),
+                                             start=1):
                 message = entries.get(string_context(cell.id, number))
                 if message is None or not message.string or message.id != literal.text:
                     continue
@@ -475,9 +488,10 @@ def check(catalog: Catalog, root: Path = ROOT) -> list[str]:
     return incomplete(catalog) + placeholder_problems(catalog) + literal_problems(catalog, root)
 
 
-def _translated_spans(source: str, english: str) -> list[tuple[int, int]]:
+def _translated_spans(source: str, english: str,
+                      labels: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """Where ``source`` holds translated text: comment texts, and the literals prose in English."""
-    prose = [index for index, literal in enumerate(code_strings(english)) if literal.prose]
+    prose = [index for index, literal in enumerate(code_strings(english, labels)) if literal.prose]
     literals = code_strings(source)
     spans = [(literals[i].start + len(literals[i].opening), literals[i].end - len(literals[i].closing))
              for i in prose if i < len(literals)]
@@ -489,7 +503,8 @@ def _translated_spans(source: str, english: str) -> list[tuple[int, int]]:
     return spans
 
 
-def comparable_code(source: str, english: str | None = None) -> str:
+def comparable_code(source: str, english: str | None = None,
+                    labels: frozenset[str] = frozenset()) -> str:
     """A code cell's source without its comments' text and its prose strings' text.
 
     Which literals are prose is decided on the English cell (``english``, by
@@ -497,8 +512,8 @@ def comparable_code(source: str, english: str | None = None) -> str:
     had two. What remains must be identical in every language.
     """
     out = source
-    for start, end in sorted(_translated_spans(source, source if english is None else english),
-                             reverse=True):
+    for start, end in sorted(_translated_spans(source, source if english is None else english,
+                                               labels), reverse=True):
         out = out[:start] + out[end:]
     return out
 
@@ -514,8 +529,9 @@ def parity_problems(english: nbformat.NotebookNode, translated: nbformat.Noteboo
             problems.append(f"cell {position}: id {other.get('id')!r} instead of {name!r}")
         if en.cell_type != other.cell_type:
             problems.append(f"{name}: a {other.cell_type} cell instead of {en.cell_type}")
-        elif en.cell_type == "code" and (comparable_code(en.source)
-                                         != comparable_code(other.source, en.source)):
+        elif en.cell_type == "code" and (comparable_code(en.source, labels=cell_labels(en))
+                                         != comparable_code(other.source, en.source,
+                                                            cell_labels(en))):
             problems.append(f"{name}: the code differs from the English")
         elif en.cell_type == "raw" and en.source != other.source:
             problems.append(f"{name}: the raw cell differs from the English")
@@ -577,8 +593,8 @@ def literal_problem(context: str, literal: Literal, text: str) -> str | None:
     return None
 
 
-def _translate_code(cell_id: str, source: str, entries: dict[str, Message],
-                    where: str) -> tuple[str, list[str]]:
+def _translate_code(cell_id: str, source: str, entries: dict[str, Message], where: str,
+                    labels: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
     """A code cell with its comments and prose strings translated, and what went wrong."""
     problems: list[str] = []
     replacements: list[tuple[int, int, str]] = []
@@ -590,7 +606,7 @@ def _translate_code(cell_id: str, source: str, entries: dict[str, Message],
             start = starts[comment.line + 1] + comment.col
             end = start + len(comment.prefix) + len(comment.text) + len(comment.suffix)
             replacements.append((start, end, comment.prefix + text + comment.suffix))
-    for number, literal in enumerate(prose_strings(source), start=1):
+    for number, literal in enumerate(prose_strings(source, labels), start=1):
         context = string_context(cell_id, number)
         text, found = _lookup(entries, context, literal.text, where)
         problems += found
@@ -623,7 +639,8 @@ def translate(master: nbformat.NotebookNode, catalog: Catalog,
             if text is not None:
                 cell.source = text
         elif cell.cell_type == "code":
-            cell.source, found = _translate_code(cell.id, cell.source, entries, where)
+            cell.source, found = _translate_code(cell.id, cell.source, entries, where,
+                                                 cell_labels(cell))
             problems += found
     if problems:
         raise TranslationError(problems)

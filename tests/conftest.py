@@ -49,3 +49,13 @@ def catalog(tmp_path, monkeypatch):
         i18n._catalog.cache_clear()
         i18n.set_language(language)
     return install
+
+
+@pytest.fixture(autouse=True, scope="session")
+def progress_kept_apart(tmp_path_factory):
+    """Public checks that pass record progress: in the tests, never in the real user's folder.
+
+    Set for the whole session, so kernels and servers the tests start inherit it.
+    """
+    import os
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("user-data"))

@@ -33,8 +33,9 @@ TOKEN = "clv-course-browser-token"
 LAUNCH_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-dev-shm-usage"]
-# The kernel has started and finished everything sent to it (the toolbar says idle too early).
-IDLE = re.compile(r"ipykernel\) \| Idle")
+# The kernel has started and finished everything sent to it (the toolbar says idle too early);
+# with JupyterLab's German menus the status bar says "Leerlauf".
+IDLE = re.compile(r"ipykernel\) \| (Idle|Leerlauf)")
 #: an amount of euros as the calculator writes it in each language
 MONEY = {"en": r"€\d{1,3}(,\d{3})*\.\d{2}", "de": r"\d{1,3}(\.\d{3})*,\d{2}\s€"}
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
@@ -208,7 +209,7 @@ def test_chapter_one_runs_all_and_its_figure_calculator_and_checks_work(open_not
     readout = calculator.locator(".widget-readout").first
     readout_before = readout.inner_text()
     calculator.locator(".widget-slider .noUi-handle").first.click()
-    for _ in range(3):
+    for _press in range(3):
         page.keyboard.press("ArrowRight")
     sync_api.expect(result).not_to_have_text(before)
     assert readout.inner_text() != readout_before
@@ -249,3 +250,43 @@ def test_start_page_runs_all_without_errors_and_shows_a_table(open_notebook):
     language = page.locator(".jp-OutputArea-output", has_text=f"'{open_notebook.language}'")
     assert language.count() >= 1
     assert page_errors == []
+
+
+def test_a_chapter_presents_as_slides_with_rise_and_moves_to_the_next_slide(lab, browser):
+    """RISE (jupyterlab-rise) shows chapter 1 as a slideshow from the server; ArrowRight moves on."""
+    base, locale = lab
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base}/rise/{locale[:2]}/01_what_is_clv.ipynb?token={TOKEN}")
+    page.locator(".reveal .slides section").first.wait_for(timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.reveal.ready')", timeout=60_000)
+    first = page.locator(".reveal .slides section.present").first.inner_text()
+    page.locator(".reveal").click()
+    page.keyboard.press("ArrowRight")
+    sync_api.expect(page.locator(".reveal .slides section.present").first).not_to_have_text(
+        first, timeout=10_000)
+    assert errors == []
+    context.close()
+
+
+def test_an_exported_deck_opens_from_disk_moves_on_and_typesets_its_formulas(browser, lab,
+                                                                            tmp_path):
+    """`clv-course slides` decks need no server and no network: file://, reveal.js, MathJax."""
+    from clv_course.slides import build
+    _base, locale = lab
+    deck, = build([ROOT / "notebooks" / locale[:2] / "01_what_is_clv.ipynb"], tmp_path)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(deck.as_uri())
+    page.wait_for_selector(".reveal.ready", timeout=30_000)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.hash === '#/1'")
+    formulas = page.locator(".reveal section.present .MathJax")
+    sync_api.expect(formulas.first).to_be_visible(timeout=15_000)
+    assert page.locator("text=Math Processing Error").count() == 0
+    assert errors == []
+    context.close()

@@ -41,7 +41,7 @@ def test_cumulative_figure_is_labelled_with_a_line_at_the_end_of_calibration(mod
     figure = predictive.cumulative_repeat_transactions(
         model, transactions, calibration_end=CALIBRATION_END, holdout_end=HOLDOUT_END, unit="week")
     assert_labelled(figure)
-    assert "Weeks since 1997-01-01" == figure.axes[0].get_xlabel()
+    assert "Weeks since Jan 1, 1997" == figure.axes[0].get_xlabel()
     vertical = [line for line in figure.axes[0].lines
                 if len(set(np.asarray(line.get_xdata(), dtype=float))) == 1]
     assert len(vertical) == 1
@@ -284,7 +284,7 @@ def test_incremental_figure_is_labelled_per_week_and_marks_the_end_of_calibratio
         model, transactions, calibration_end=CALIBRATION_END, holdout_end=HOLDOUT_END, unit="week")
     assert_labelled(figure)
     axes = figure.axes[0]
-    assert axes.get_xlabel() == "Weeks since 1997-01-01"
+    assert axes.get_xlabel() == "Weeks since Jan 1, 1997"
     assert axes.get_ylabel() == "Repeat purchases per week"
     actual, predicted, split = axes.lines[:3]
     assert np.array_equal(actual.get_ydata(), weekly["actual"])

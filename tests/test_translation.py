@@ -6,6 +6,8 @@ a hand-written German catalog), not on the real masters, which keep changing.
 
 from __future__ import annotations
 
+import copy
+
 import nbformat
 import pytest
 
@@ -273,3 +275,18 @@ def test_a_language_with_a_catalog_is_not_generated_until_it_is_built(course, mo
 def test_the_notebook_template_is_up_to_date_with_the_masters(root):
     assert tr.template_path(root).read_text(encoding="utf-8") == tr.template_text(root), (
         "run `make translations` after editing a master")
+
+
+def test_a_one_word_label_the_master_marks_in_its_metadata_is_translated(tmp_path):
+    cell = nbformat.v4.new_code_cell('pd.Series({"customers": 5, "orders": 9})', id="ch01-size")
+    cell.metadata["clv_course"] = {"labels": ["customers"]}
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    (tmp_path / "masters").mkdir()
+    nbformat.write(notebook, tmp_path / "masters" / "01_tiny.ipynb")
+    template = tr.extract(tr.masters(tmp_path))
+    assert [(m.context, m.id) for m in template if m.id] == [("ch01-size#string-1", "customers")]
+    german = nbformat.from_dict(copy.deepcopy(notebook))
+    german.cells[0].source = german.cells[0].source.replace('"customers"', '"Kunden"')
+    assert tr.parity_problems(notebook, german) == []
+    german.cells[0].source = german.cells[0].source.replace('"orders"', '"Bestellungen"')
+    assert tr.parity_problems(notebook, german) == ["ch01-size: the code differs from the English"]

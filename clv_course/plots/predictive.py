@@ -35,7 +35,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from scipy import stats
 
 from clv_course.errors import InputError
-from clv_course.formatting import fmt
+from clv_course.formatting import fmt, fmt_date
 from clv_course.i18n import N_, _
 from clv_course.models._fitting import PurchaseModel
 from clv_course.models.bgnbd import BGNBD
@@ -136,7 +136,7 @@ def cumulative_repeat_transactions(model: PurchaseModel, transactions: pd.DataFr
     split = (_day(calibration_end) - _day(start)) / length
     axes.axvline(split, color="grey", linestyle=":", label=_("End of calibration"))
     label(axes, _("Cumulative repeat purchases: actual and predicted"),
-          _(UNIT_SINCE[unit]).format(date=start.date().isoformat()), _("Repeat purchases"))
+          _(UNIT_SINCE[unit]).format(date=fmt_date(start.date())), _("Repeat purchases"))
     number_axis(axes)
     axes.legend()
     return figure
@@ -449,7 +449,7 @@ def incremental_repeat_transactions(model: PurchaseModel, transactions: pd.DataF
     axes.axvline(split, color="grey", linestyle=":", label=_("End of calibration"))
     per = _(UNIT_SINGULAR[unit])
     label(axes, _("Repeat purchases per {unit}: actual and predicted").format(unit=per),
-          _(UNIT_SINCE[unit]).format(date=start.date().isoformat()),
+          _(UNIT_SINCE[unit]).format(date=fmt_date(start.date())),
           _("Repeat purchases per {unit}").format(unit=per))
     number_axis(axes)
     axes.set_ylim(bottom=0)
