@@ -13,7 +13,7 @@ LAB_ARGS ?=
 PYTEST_ARGS ?= -n auto --dist loadgroup
 
 .PHONY: lab test install bench clean messages notebooks translations sandbox browser \
-	test-lowest test-newest
+	test-lowest test-newest slides
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,10 @@ test-newest: sandbox browser
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build dist *.egg-info
+
+# Every chapter as an offline reveal.js deck, from the student notebooks, in slides/<lang>/.
+slides: $(VENV)/.installed
+	$(BIN)/clv-course slides --out slides
 
 # Rewrite the message template after changing a learner-facing string in clv_course/.
 messages: $(VENV)/.installed

@@ -12,6 +12,8 @@ import urllib.request
 
 import pytest
 
+from clv_course.authoring import BUILT_LANGUAGES
+from clv_course.lab_settings import LAB_LOCALES
 from tests.support.servers import wait_until_serving
 
 TOKEN = "clv-course-test-token"
@@ -28,7 +30,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-@pytest.fixture(params=["en", "de"])
+@pytest.fixture(params=BUILT_LANGUAGES)
 def lab_server(root, tmp_path, request):
     port = _free_port()
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
@@ -70,4 +72,4 @@ def test_make_lab_sends_the_learner_to_the_start_page_of_their_language(lab_serv
     settings = json.load(urllib.request.urlopen(
         f"{base}/lab/api/settings/@jupyterlab/translation-extension:plugin?token={TOKEN}",
         timeout=10))
-    assert settings["settings"]["locale"] == {"en": "en", "de": "de_DE"}[language]
+    assert settings["settings"]["locale"] == LAB_LOCALES[language]
