@@ -46,7 +46,7 @@ STUDENT = "notebooks"
 SOLUTION = "solutions"
 #: the languages whose notebooks are generated; a language joins only once its catalog,
 #: translations/<lang>.po, is complete (``python -m clv_course.translation check <lang>``)
-BUILT_LANGUAGES = ("en", "de")
+BUILT_LANGUAGES = ("en", "de", "da", "it")
 
 
 class MarkerError(ValueError):

@@ -38,6 +38,8 @@ EXPECTED = {  # submission: (points out of 10, status)
     "duplicated_cells": (10, "ok"),
     "reordered_cells": (6, "errors"),
     "in_german": (10, "ok"),
+    "in_danish": (10, "ok"),
+    "in_italian": (10, "ok"),
     "partly_wrong_in_german": (7, "ok"),
     "malformed": (0, "not_a_notebook"),
     "picture": (0, "not_a_notebook"),
@@ -96,9 +98,16 @@ def test_every_submission_gets_a_feedback_page(graded):
         assert (graded["out"] / "feedback" / f"{name}.html").is_file()
 
 
-def test_feedback_is_written_in_the_submissions_language(graded):
-    assert '<html lang="de">' in (graded["out"] / "feedback" / "in_german.html").read_text()
-    assert graded["results"]["in_german"]["language"] == "de"
+@pytest.mark.parametrize("name, code", [("in_german", "de"), ("in_danish", "da"),
+                                        ("in_italian", "it")])
+def test_feedback_is_written_in_the_submissions_language(graded, name, code):
+    from clv_course.i18n import _, language
+    page = (graded["out"] / "feedback" / f"{name}.html").read_text()
+    with language(code):
+        title = _("Feedback for {name}").format(name=name)
+    assert f'<html lang="{code}">' in page and title in page
+    assert title != f"Feedback for {name}"
+    assert graded["results"][name]["language"] == code
 
 
 def test_a_german_submission_gets_its_feedback_and_hints_in_german(graded):
@@ -152,7 +161,7 @@ def test_an_interrupted_run_picks_up_where_it_stopped(graded, tmp_path):
 
 def test_progress_is_shown_as_a_bar_with_each_submissions_result(graded):
     assert len(graded["progress"]) == len(graded["results"])
-    assert graded["progress"][-1].startswith("[####################] 19/19 ")
+    assert graded["progress"][-1].startswith("[####################] 21/21 ")
     assert any(line.endswith("right: 10/10 points (ok)") for line in graded["progress"])
 
 

@@ -75,7 +75,7 @@ def test_a_guide_has_objectives_misconceptions_and_questions_with_model_answers(
     text = _guide(root, language, chapter)
     assert len(re.findall(r"^## ", text, flags=re.MULTILINE)) >= 7
     questions = re.findall(r"^\d+\. \*\*", text, flags=re.MULTILINE)
-    answers = re.findall(r"\*(Model answer|Musterantwort):\*", text)
+    answers = re.findall(r"\*(Model answer|Musterantwort|Modelsvar|Risposta modello):\*", text)
     assert len(questions) >= 3 and len(answers) == len(questions)
 
 

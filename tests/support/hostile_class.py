@@ -39,6 +39,8 @@ def build(root: Path, folder: Path):
     variant("reordered_cells", solution, lambda nb: nb.cells.reverse())
     german = nbformat.read(root / "solutions/de/01_what_is_clv.ipynb", as_version=4)
     variant("in_german", german)
+    for code, name in (("da", "in_danish"), ("it", "in_italian")):
+        variant(name, nbformat.read(root / f"solutions/{code}/01_what_is_clv.ipynb", as_version=4))
     variant("partly_wrong_in_german", german, replace("ch01-simple", "def simple_clv(aov, frequency, lifespan):\n    return aov + frequency + lifespan"))
     (folder / "malformed.ipynb").write_text('{"cells": [', encoding="utf-8")
     (folder / "picture.ipynb").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
