@@ -335,9 +335,18 @@ def merge(catalog: Catalog, template: Catalog) -> None:
     across cells, so it could hand one cell another cell's translation; it is off.)
     """
     old = {m.context: m for m in list(catalog.obsolete.values()) + list(catalog) if m.id}
+    # a code string keeps its translation when a label added before it renumbers it
+    same_text = {(m.context.split("#")[0], m.id): m for m in old.values()
+                 if "#string-" in (m.context or "") and m.string and not m.fuzzy}
+    moved = {(m.context.split("#")[0], m.id) for m in template if "#string-" in (m.context or "")}
     catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
     for message in catalog:
         previous = old.get(message.context)
+        if "#string-" in (message.context or "") and (previous is None or previous.id != message.id):
+            previous = same_text.get((message.context.split("#")[0], message.id), previous)
+            if previous is not None and previous.id != message.id and \
+                    (previous.context.split("#")[0], previous.id) in moved:
+                previous = None  # its English moved to another number of the same cell
         if not message.id or previous is None or not previous.string:
             continue
         if message.string:  # unchanged English: a fuzzy entry keeps its previous English
@@ -698,9 +707,13 @@ def apply_work(catalog: Catalog, translations: dict[str, tuple[str, str]]) -> li
     English is kept but marked fuzzy, to be looked at again.
     """
     entries = translations_by_cell(catalog)
+    by_text = {(m.context.split("#")[0], m.id.rstrip()): m for m in entries.values()
+               if "#string-" in m.context}
     problems = []
     for context, (english, text) in translations.items():
         message = entries.get(context)
+        if "#string-" in context and (message is None or message.id.rstrip() != english.rstrip()):
+            message = by_text.get((context.split("#")[0], english.rstrip()), message)  # renumbered
         if message is None:
             problems.append(f"{context}: no such entry in the catalog")
             continue

@@ -290,3 +290,16 @@ def test_a_one_word_label_the_master_marks_in_its_metadata_is_translated(tmp_pat
     assert tr.parity_problems(notebook, german) == []
     german.cells[0].source = german.cells[0].source.replace('"orders"', '"Bestellungen"')
     assert tr.parity_problems(notebook, german) == ["ch01-size: the code differs from the English"]
+
+
+def test_a_label_added_before_a_translated_one_keeps_every_translation(course):
+    _catalog(course, GERMAN)
+    master = nbformat.read(course / "masters" / "01_tiny.ipynb", as_version=4)
+    master.cells[1].source = 'first = "A new first label"\n' + master.cells[1].source
+    nbformat.write(master, course / "masters" / "01_tiny.ipynb")
+    tr.update("de", course)
+    german = _german(course)
+    assert german["ch01-code#string-1"].string == ""  # the new label, untranslated
+    assert german["ch01-code#string-2"].string == "# kein Kommentar"
+    assert german["ch01-code#string-3"].string == "Bestellungen pro Kunde"
+    assert not german["ch01-code#string-3"].fuzzy

@@ -107,4 +107,5 @@ def lifespan_histogram(lifespans: pd.Series | np.ndarray, *, unit: Unit, bins: i
           _("Time from first to last order ({unit})").format(unit=unit_name),
           _("Share of customers (%)"))
     percent_axis(axes, which="y")
+    number_axis(axes, which="x", digits=1)  # 0,5 years in German, Danish and Italian
     return figure

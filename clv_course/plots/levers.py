@@ -37,7 +37,7 @@ def lever_gains(table: pd.DataFrame, *, currency: str) -> Figure:
         axes.annotate(fmt(value, "money", currency=currency), (bar.get_x() + bar.get_width() / 2,
                       max(value, 0)), ha="center", va="bottom", fontsize=9)
     axes.axhline(0, color="black", linewidth=0.8)
-    axes.set_xticks(positions, [textwrap.fill(str(name), 16) for name in table.index])
+    axes.set_xticks(positions, [textwrap.fill(str(name), 16, break_long_words=False) for name in table.index])
     label(axes, _("What each lever adds to the CLV of an average customer"), _("Lever"),
           _("CLV gain per customer ({currency})").format(currency=currency))
     axes.yaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))

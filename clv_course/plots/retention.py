@@ -102,5 +102,5 @@ def survival_curves(observed: Sequence[float], *, sbg: Sequence[float],
           _("Share of the cohort active"))
     percent_axis(axes)
     axes.set_ylim(0, 1.05)
-    axes.legend(loc="lower left")  # clear of the projection's label at the top
+    axes.legend(loc="upper right")  # the curves fall away from it; the projection label is left
     return figure
