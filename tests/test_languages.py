@@ -194,3 +194,27 @@ def test_release_refuses_a_language_that_is_not_built(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["release", "--chapters", "1", "--languages", "xx", "--out", str(tmp_path)])
     assert "xx" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("code", ["en", *TRANSLATED])
+def test_every_slider_label_fits_its_column_in_the_language(code):
+    from clv_course.levers import Baseline
+    from clv_course.widgets import EM_PER_CHARACTER
+    from clv_course.widgets.calculator import clv_calculator
+    from clv_course.widgets.levers import lever_simulator
+    with language(code):
+        boxes = [clv_calculator(), lever_simulator(Baseline(margin_per_order=15.0,
+                                                            orders_per_year=2.0, retention=0.6))]
+    sliders = [child for box in boxes for child in _widgets(box) if hasattr(child, "description")
+               and child.description and hasattr(child.style, "description_width")]
+    assert sliders
+    for slider in sliders:
+        width = float(slider.style.description_width.removesuffix("em"))
+        assert len(slider.description) * EM_PER_CHARACTER <= width + 0.05, slider.description
+
+
+def _widgets(box):
+    """Every widget inside a box, depth first."""
+    for child in getattr(box, "children", ()):
+        yield child
+        yield from _widgets(child)

@@ -3,3 +3,22 @@
 Each tool is a function returning a widget, and keeps its arithmetic in a
 plain function beside it, so a test can check the numbers without a browser.
 """
+
+from collections.abc import Iterable
+
+#: the width of one character of a slider's label, in em (JupyterLab's sans-serif at 13 px)
+EM_PER_CHARACTER = 0.55
+
+
+def fit_labels(controls: Iterable, *, minimum: float, slider: float = 16.0) -> None:
+    """Widen the label column of ``controls`` so the longest label fits, in any language.
+
+    A German or Italian label can be half as long again as the English one, and
+    ipywidgets cuts a label that does not fit with "...".
+    """
+    controls = list(controls)
+    longest = max((len(control.description) for control in controls), default=0)
+    width = max(minimum, round(longest * EM_PER_CHARACTER, 1))
+    for control in controls:
+        control.style.description_width = f"{width}em"
+        control.layout.width = f"{width + slider}em"

@@ -10,6 +10,7 @@ import ipywidgets as widgets
 
 from clv_course.formatting import fmt
 from clv_course.i18n import _
+from clv_course.widgets import fit_labels
 from clv_course.metrics import historic_clv, margin_clv
 
 
@@ -41,6 +42,7 @@ def clv_calculator(aov: float = 50.0, frequency: float = 4.0, lifespan: float = 
                                       layout=layout, description=_("Gross margin rate"),
                                       readout_format=".0%"),
     }
+    fit_labels(sliders.values(), minimum=16.0, slider=20.0)
     result = widgets.HTML()
 
     def update(_change: object = None) -> None:

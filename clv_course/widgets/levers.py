@@ -12,6 +12,7 @@ import ipywidgets as widgets
 
 from clv_course.formatting import fmt
 from clv_course.i18n import _
+from clv_course.widgets import fit_labels
 from clv_course.levers import (LEVER_NAMES, Baseline, LeverResult, loyalty_lever,
                                personalisation_lever, service_lever, upsell_lever)
 
@@ -119,6 +120,7 @@ def lever_simulator(baseline: Baseline, *, currency: str = "EUR", targeted: Base
         "upsell_cost": slider(1.0, 30.0, 0.5, _("Upselling: cost per customer per year ({currency})")
                               .format(currency=currency), "money"),
     }
+    fit_labels(sliders.values(), minimum=22.0)
     if targeted is not None:
         del sliders["personalisation_share"]
     labels = {name: widgets.Label() for name in sliders}
