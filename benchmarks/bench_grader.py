@@ -6,6 +6,10 @@ twice: as clv-course student notebooks, and as the equivalent nbgrader assignmen
 points). Both graders grade the whole class; the script prints both times and the
 ratio. nbgrader is installed in the benchmark environment only (``make bench``).
 
+The same class is also graded through ``--scheduler`` on a ``distributed.LocalCluster``
+of two worker processes on this machine (loopback), to show what the cluster path
+costs over the local pool; on a real cluster each worker is a machine of its own.
+
 Run: ``.venv-bench/bin/python benchmarks/bench_grader.py [--submissions 40] [--jobs N]``
 (``--jobs`` defaults to what ``clv-course grade`` uses: cores + 1).
 """
@@ -13,6 +17,7 @@ Run: ``.venv-bench/bin/python benchmarks/bench_grader.py [--submissions 40] [--j
 from __future__ import annotations
 
 import argparse
+import collections
 import copy
 import importlib.util
 import os
@@ -130,6 +135,29 @@ def run_ours(folder: Path, student: nbformat.NotebookNode, solution: nbformat.No
     return time.perf_counter() - started, results
 
 
+def run_on_cluster(folder: Path, jobs: int) -> tuple[float, list[dict]] | None:
+    """The class already written by :func:`run_ours`, graded again on a LocalCluster."""
+    try:
+        import dask
+        import distributed
+    except ImportError:
+        return None
+    with dask.config.set({"distributed.worker.daemon": False}), distributed.LocalCluster(
+            n_workers=2, threads_per_worker=max(1, -(-jobs // 2)), processes=True,
+            host="127.0.0.1", dashboard_address=None, memory_limit=0) as cluster:
+        started = time.perf_counter()
+        results = grade([folder / "ours" / "submitted"], folder / "cluster", chapter="ch01",
+                        limits=Limits(cell_timeout=60), progress=lambda line: None,
+                        require_sandbox=False, scheduler=cluster.scheduler_address)
+        return time.perf_counter() - started, results
+
+
+def statuses(results: list[dict]) -> str:
+    """How the submissions ended (a bench whose grades went wrong must say so)."""
+    counts = collections.Counter((r["status"], r["total"]) for r in results)
+    return ", ".join(f"{n} x {status} {total}" for (status, total), n in sorted(counts.items()))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=40)
@@ -143,12 +171,19 @@ def main() -> None:
           f"({'no sandbox' if warning else 'bubblewrap sandbox'}, {args.jobs} jobs)")
     with tempfile.TemporaryDirectory(prefix="clv-bench-grader-") as folder:
         ours, results = run_ours(Path(folder), student, solution, args.submissions, args.jobs)
+        on_cluster = run_on_cluster(Path(folder), args.jobs)
         theirs = run_nbgrader(Path(folder), master, solution, args.submissions) \
             if importlib.util.find_spec("nbgrader") else None
         shutil.rmtree(folder, ignore_errors=True)
-    totals = sorted({r["total"] for r in results})
-    print(f"clv-course grade : {ours:7.1f} s  ({args.submissions / ours:.2f} submissions/s; "
-          f"totals seen {totals})")
+    print(f"clv-course grade : {ours:7.1f} s  ({args.submissions / ours:.2f} submissions/s, "
+          f"{ours / args.submissions * args.jobs:.2f} s per submission per job; {statuses(results)})")
+    if on_cluster is not None:
+        seconds, clustered = on_cluster
+        same = {r["submission"]: r["total"] for r in clustered} == \
+            {r["submission"]: r["total"] for r in results}
+        print(f"... on a LocalCluster (2 workers): {seconds:7.1f} s  "
+              f"({args.submissions / seconds:.2f} submissions/s; {statuses(clustered)}; "
+              f"{'the same totals' if same else 'DIFFERENT TOTALS'})")
     if theirs is None:
         print("nbgrader is not installed here: `make bench` installs it in .venv-bench")
         return

@@ -34,8 +34,9 @@ def _chosen_language(argv: list[str] | None) -> str | None:
 
 def main(argv: list[str] | None = None) -> int:
     from clv_course.authoring import BUILT_LANGUAGES
-    if _chosen_language(argv):
-        set_language(_chosen_language(argv))
+    chosen = _chosen_language(argv)
+    if chosen:
+        set_language(chosen)
     parser = argparse.ArgumentParser(prog="clv-course", description=_(
         "The Customer Lifetime Value course's command."))
     parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("language of the messages"))
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=_("the course folder to release from (default: this installation's)"))
     grade = commands.add_parser("grade", help=_("grade a class's submissions"))
     grade.add_argument("submissions", nargs="+", type=Path,
-                       help=_("notebooks, or folders of them"))
+                       help=_("notebooks, folders of them (nbgrader's too), or an LMS's zip"))
     grade.add_argument("--out", type=Path, required=True, help=_("folder for the gradebook"))
     grade.add_argument("--chapter", required=True,
                        help=_("the chapter set for this assignment, e.g. 02"))
@@ -76,6 +77,15 @@ def main(argv: list[str] | None = None) -> int:
                        help=_("seconds a whole notebook may run (default: 5 x --timeout)"))
     grade.add_argument("--no-sandbox", action="store_true",
                        help=_("grade even where no sandbox works (submissions can read your files)"))
+    grade.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786",
+                       help=_("grade on the workers of this Dask scheduler instead of here"))
+    export = commands.add_parser("export", help=_("write a gradebook as an LMS's import file"))
+    export.add_argument("gradebook", type=Path, help=_("the folder 'clv-course grade' wrote"))
+    export.add_argument("--format", required=True, choices=("canvas", "moodle", "gradescope"))
+    export.add_argument("--out", type=Path, default=None,
+                        help=_("file (or, for gradescope, folder) to write (default: in the gradebook)"))
+    export.add_argument("--assignment", default=None,
+                        help=_("the assignment's column name in Canvas (default: CLV and the chapter)"))
     args = parser.parse_args(argv)
     if args.command in ("doctor", "check"):
         from clv_course.doctor import examine, report
@@ -114,13 +124,23 @@ def main(argv: list[str] | None = None) -> int:
         try:
             chapter = "ch" + args.chapter.removeprefix("ch").zfill(2)
             results = grade_class(args.submissions, args.out, chapter=chapter, jobs=args.jobs, limits=limits,
-                                  require_sandbox=not args.no_sandbox,
+                                  require_sandbox=not args.no_sandbox, scheduler=args.scheduler,
                                   progress=lambda line: print(line, file=sys.stderr))
         except CourseError as error:
             print(error, file=sys.stderr)
             return 2
         print(_("Graded {count} submissions; the gradebook is {path}.").format(
             count=len(results), path=args.out / "grades.csv"))
+        return 0
+    if args.command == "export":
+        from clv_course.errors import CourseError
+        from clv_course.grading.exports import export as export_gradebook
+        try:
+            for path in export_gradebook(args.gradebook, args.format, args.out, args.assignment):
+                print(path)
+        except CourseError as error:
+            print(error, file=sys.stderr)
+            return 2
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
 

@@ -31,4 +31,6 @@ def test_grader_benchmark_runs_and_reports_its_time(root):
     result = subprocess.run([sys.executable, str(root / "benchmarks" / "bench_grader.py"),
                              "--submissions", "6"],
                             capture_output=True, text=True, timeout=300, check=True)
-    assert "clv-course grade :" in result.stdout and "totals seen [7, 10]" in result.stdout
+    assert "clv-course grade :" in result.stdout
+    assert "1 x errors 7, 2 x ok 7, 3 x ok 10" in result.stdout  # broken, partly wrong, right
+    assert "on a LocalCluster (2 workers)" in result.stdout and "the same totals" in result.stdout

@@ -79,11 +79,12 @@ def test_the_gradebook_has_a_row_per_submission_with_a_column_per_exercise(grade
     with open(graded["out"] / "grades.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(graded["results"])
-    assert list(rows[0])[:7] == ["submission", "language", "total", "max_total", "status",
-                                 "chapter", "path"]
+    assert list(rows[0])[:8] == ["submission", "student", "language", "total", "max_total",
+                                 "status", "chapter", "path"]
     assert {"ch01-simple-clv", "ch01-profit-clv", "ch01-shop-value"} <= set(rows[0])
     right = next(r for r in rows if r["submission"] == "right")
     assert (right["total"], right["max_total"], right["ch01-simple-clv"]) == ("10", "10", "3")
+    assert right["student"] == "right"  # a file at the top of a plain folder: its name
 
 
 def test_results_json_has_the_outcome_of_every_check(graded):
@@ -159,6 +160,32 @@ def test_an_interrupted_run_picks_up_where_it_stopped(graded, tmp_path):
     assert (out / "grades.csv").exists()
 
 
+def test_an_lms_zip_and_an_nbgrader_folder_are_graded_as_they_are_with_student_ids(graded,
+                                                                                   tmp_path):
+    import zipfile
+    from clv_course.grading.exports import export
+    right = (graded["submissions"] / "right.ipynb").read_bytes()
+    untouched = (graded["submissions"] / "untouched.ipynb").read_bytes()
+    with zipfile.ZipFile(tmp_path / "canvas.zip", "w") as archive:
+        archive.writestr("smithjane_41234_998877_01_what_is_clv.ipynb", right)
+        archive.writestr("doejohn_LATE_45678_998878_01_what_is_clv.ipynb", untouched)
+    handed_in = tmp_path / "course/submitted/alice/week1"
+    handed_in.mkdir(parents=True)
+    (handed_in / "01_what_is_clv.ipynb").write_bytes(right)
+    (handed_in / "timestamp.txt").write_text("2026-12-01 09:00:00.000000 UTC")
+    out = tmp_path / "gradebook"
+    results = grade([tmp_path / "canvas.zip", tmp_path / "course"], out, chapter="ch01", jobs=2,
+                    limits=LIMITS, progress=lambda line: None, require_sandbox=False)
+    assert {(r["student"], r["total"]) for r in results} == {("41234", 10), ("45678", 0),
+                                                             ("alice", 10)}
+    with open(out / "grades.csv", newline="") as handle:
+        assert {row["student"] for row in csv.DictReader(handle)} == {"41234", "45678", "alice"}
+    [canvas] = export(out, "canvas")
+    rows = list(csv.reader(canvas.read_text().splitlines()))
+    assert sorted((row[1], row[3], row[-1]) for row in rows[2:]) == [
+        ("", "alice", "10"), ("41234", "", "10"), ("45678", "", "0")]
+
+
 def test_progress_is_shown_as_a_bar_with_each_submissions_result(graded):
     assert len(graded["progress"]) == len(graded["results"])
     assert graded["progress"][-1].startswith("[####################] 21/21 ")
@@ -230,4 +257,4 @@ def test_with_no_sandbox_asked_for_the_grader_says_so_loudly_and_still_grades(tm
     captured = capsys.readouterr()
     assert "WARNING: no sandbox is available" in captured.err
     assert (tmp_path / "out" / "grades.csv").read_text().splitlines()[1].startswith(
-        '"essay","en","0","10","not_a_notebook","ch01","essay.txt",')
+        '"essay","essay","en","0","10","not_a_notebook","ch01","essay.txt",')

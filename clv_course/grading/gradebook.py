@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
@@ -28,13 +28,13 @@ from clv_course.grading.kernels import run_contained
 from clv_course.grading.reports import STATUS_TEXT, atomic_write, status_of, write_gradebook
 from clv_course.grading.runner import derived_seeds, grading_requests, judge_answers
 from clv_course.grading.sandbox import Limits, bwrap_path
-from clv_course.grading.submissions import (Refused, Submission, claimed_chapter,
-                                            find_submissions, language_of, read_notebook,
-                                            read_submission, too_large)
+from clv_course.grading.submissions import (Refused, Submission, SubmissionReader,
+                                            claimed_chapter, find_submissions, language_of,
+                                            read_notebook, too_large)
 from clv_course.i18n import _, language
 
 #: version of how grades are computed: a change invalidates kept results
-GRADER_VERSION = "2"
+GRADER_VERSION = "3"
 
 
 class SandboxMissing(CourseError):
@@ -57,18 +57,21 @@ def class_seed(out: Path) -> int:
 
 
 def _base_result(submission: Submission, chapter: str) -> dict[str, Any]:
-    return {"submission": submission.name, "path": submission.relative,
+    return {"submission": submission.name, "student": submission.student,
+            "id_source": submission.id_source, "path": submission.relative,
             "file": str(submission.path), "sha256": "", "language": "en", "chapter": chapter,
             "status": "not_a_notebook", "answers": {}, "problems": []}
 
 
-def grade_one(submission: Submission, *, chapter: str, seed: int, limits: Limits) -> dict[str, Any]:
-    """Run one submission of ``chapter``; always returns a result, never raises for its content."""
+def grade_one(submission: Submission, raw: bytes | Refused, *, chapter: str, seed: int,
+              limits: Limits) -> dict[str, Any]:
+    """Run one submission of ``chapter`` from its bytes (or the reason it was refused).
+
+    Always returns a result, never raises for the submission's content.
+    """
     result = _base_result(submission, chapter)
-    try:
-        raw = read_submission(submission.path)
-    except Refused as refused:
-        result["status"] = refused.status
+    if isinstance(raw, Refused):
+        result["status"] = raw.status
         return result
     result["sha256"] = hashlib.sha256(raw).hexdigest()
     notebook = read_notebook(raw)
@@ -110,8 +113,9 @@ def judged(result: dict[str, Any], seed: int) -> dict[str, Any]:
                     part["message"] = _(STATUS_TEXT[result["status"]])
     total = sum(e["points"] for e in exercises_out)
     maximum = sum(e["max_points"] for e in exercises_out)
-    return {key: result[key] for key in ("submission", "path", "file", "sha256", "language",
-                                         "chapter", "status", "problems")} | {
+    return {key: result[key] for key in ("submission", "student", "id_source", "path", "file",
+                                         "sha256", "language", "chapter", "status",
+                                         "problems")} | {
         "total": total, "max_total": maximum, "exercises": exercises_out}
 
 
@@ -124,52 +128,89 @@ def _failed(submission: Submission, chapter: str, error: BaseException) -> dict[
     return result
 
 
+def grade_and_judge(submission: Submission, raw: bytes | Refused, *, chapter: str, seed: int,
+                    limits: Limits) -> dict[str, Any]:
+    """One submission graded and judged inside its own error boundary: always a result.
+
+    This is the unit of work a local thread or a cluster's worker runs; it needs
+    the file's bytes only, never its path.
+    """
+    try:  # the error boundary: nothing one submission does reaches another
+        return judged(grade_one(submission, raw, chapter=chapter, seed=seed, limits=limits), seed)
+    except Exception as error:  # noqa: BLE001 - our own failure on one file
+        return _failed(submission, chapter, error)
+
+
+def read_or_refuse(reader: SubmissionReader, submission: Submission) -> bytes | Refused:
+    """The submission's bytes, or why it is not read (a link, too large, not a file)."""
+    try:
+        return reader.read(submission)
+    except Refused as refused:
+        return refused
+
+
 def default_jobs() -> int:
     """One submission per core and one more: a kernel waits on its sockets part of the time."""
     return (os.cpu_count() or 1) + 1
 
 
+#: grades a list of submissions somewhere and yields each with its result as it finishes
+Pool = Callable[[list[Submission], SubmissionReader, dict[str, Any]],
+                Iterator[tuple[Submission, dict[str, Any]]]]
+
+
+def local_pool(jobs: int) -> Pool:
+    """Grade on this machine, ``jobs`` submissions at a time."""
+    def run(todo: list[Submission], reader: SubmissionReader,
+            settings: dict[str, Any]) -> Iterator[tuple[Submission, dict[str, Any]]]:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {pool.submit(lambda s: grade_and_judge(s, read_or_refuse(reader, s),
+                                                              **settings), s): s for s in todo}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+    return run
+
+
 def grade(paths: list[Path], out: Path, *, chapter: str, jobs: int | None = None,
           limits: Limits = Limits(), progress: Callable[[str], None] = print,
-          require_sandbox: bool = True) -> list[dict[str, Any]]:
+          require_sandbox: bool = True, scheduler: str | None = None) -> list[dict[str, Any]]:
     """Grade every submission of ``chapter`` (``"ch01"``) under ``paths`` into ``out``.
 
     Refuses to run without a working sandbox unless ``require_sandbox`` is False.
+    With ``scheduler`` (``tcp://host:8786``) the submissions are graded on that
+    Dask cluster's workers (see :mod:`~clv_course.grading.cluster`), else here.
     Returns the judged results, one per submission, in the order found.
     """
     if chapter not in chapters():
         raise CourseError(_("There is no chapter {chapter} with exercises; choose one of: "
                             "{chapters}.").format(chapter=chapter, chapters=", ".join(chapters())))
-    if require_sandbox and bwrap_path() is None:
+    if scheduler is None and require_sandbox and bwrap_path() is None:
         raise SandboxMissing(_("No sandbox works here (install the 'bubblewrap' package and run "
                                "as root), so submissions could read your files. Pass "
                                "--no-sandbox to grade anyway, with limits only."))
+    if scheduler is not None:
+        from clv_course.grading.cluster import cluster_pool
+        pool = cluster_pool(scheduler, require_sandbox=require_sandbox)
+    else:
+        pool = local_pool(jobs or default_jobs())
     out.mkdir(parents=True, exist_ok=True)
-    jobs = jobs or default_jobs()
     seed = class_seed(out)
     submissions = find_submissions(paths)
     state = out / ".state"
     results: dict[str, dict[str, Any]] = {}
     todo = []
-    for submission in submissions:
-        kept = _kept(state, submission, seed, chapter)
-        if kept is not None:
-            results[submission.name] = kept
-        else:
-            todo.append(submission)
-    done = len(results)
-
-    def work(submission: Submission) -> dict[str, Any]:
-        try:  # the error boundary: nothing one submission does reaches another
-            return judged(grade_one(submission, chapter=chapter, seed=seed, limits=limits), seed)
-        except Exception as error:  # noqa: BLE001 - our own failure on one file
-            return _failed(submission, chapter, error)
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(work, s): s for s in todo}
-        for future in as_completed(futures):
-            submission = futures[future]
-            result = future.result()
+    with SubmissionReader() as reader:
+        for submission in submissions:
+            kept = _kept(state, submission, seed, chapter, reader)
+            if kept is not None:
+                results[submission.name] = kept
+            else:
+                todo.append(submission)
+        done = len(results)
+        settings = {"chapter": chapter, "seed": seed, "limits": limits}
+        for submission, result in pool(todo, reader, settings):
+            if submission.name in results:  # counted once, even if a cluster ran it twice
+                continue
             results[submission.name] = result
             atomic_write(state / f"{submission.name}.json", json.dumps(
                 {"version": GRADER_VERSION, "seed": seed, "result": result}))
@@ -189,7 +230,8 @@ def progress_bar(done: int, total: int, width: int = 20) -> str:
     return f"[{'#' * filled}{'-' * (width - filled)}] {done:>{len(str(total))}}/{total}"
 
 
-def _kept(state: Path, submission: Submission, seed: int, chapter: str) -> dict[str, Any] | None:
+def _kept(state: Path, submission: Submission, seed: int, chapter: str,
+          reader: SubmissionReader) -> dict[str, Any] | None:
     """The result kept from an earlier run, if the same file was graded for the same chapter."""
     path = state / f"{submission.name}.json"
     try:
@@ -200,7 +242,7 @@ def _kept(state: Path, submission: Submission, seed: int, chapter: str) -> dict[
             return None
         if result["status"] in ("symlink", "grader_error"):
             return None  # nothing was read: look again
-        if result["sha256"] == hashlib.sha256(read_submission(submission.path)).hexdigest():
+        if result["sha256"] == hashlib.sha256(reader.read(submission)).hexdigest():
             return result
     except (OSError, ValueError, KeyError, TypeError, Refused):
         pass

@@ -59,12 +59,13 @@ def write_gradebook(results: list[dict[str, Any]], out: Path) -> None:
     exercise_ids = sorted({e["exercise"] for r in results for e in r["exercises"]})
     table = io.StringIO()
     writer = csv.writer(table, lineterminator="\n", quoting=csv.QUOTE_ALL)  # ';' splits cells too
-    writer.writerow(["submission", "language", "total", "max_total", "status", "chapter", "path",
-                     *exercise_ids])
+    writer.writerow(["submission", "student", "language", "total", "max_total", "status",
+                     "chapter", "path", *exercise_ids])
     for result in results:
         points = {e["exercise"]: e["points"] for e in result["exercises"]}
         writer.writerow([spreadsheet_safe(str(v)) for v in (
-            result["submission"], result["language"], result["total"], result["max_total"],
+            result["submission"], result.get("student", ""), result["language"], result["total"],
+            result["max_total"],
             result["status"], result.get("chapter") or "", result.get("path", ""),
             *[points.get(i, "") for i in exercise_ids])])
     atomic_write(out / "grades.csv", table.getvalue())

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from clv_course.i18n import _
 
@@ -158,28 +159,29 @@ class UntrustedFile(Exception):
         self.reason = reason  # "missing", "link", "not_regular" or "too_large"
 
 
-def read_untrusted(path: Path, limit: int) -> bytes:
-    """At most ``limit`` bytes of a regular file, opened without following a link or blocking.
+def open_untrusted(path: Path) -> BinaryIO:
+    """A regular file opened for reading without following a link or blocking on a pipe.
 
-    Everything a submission could have put at ``path`` (a link, a pipe, a device,
-    a huge file) raises :class:`UntrustedFile` instead of being followed, waited
-    on or read whole.
+    Everything else a submission could have put at ``path`` (a link, a pipe, a
+    device) raises :class:`UntrustedFile` instead of being followed or waited on.
     """
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         raise UntrustedFile("link" if os.path.islink(path) else
                             "not_regular" if os.path.lexists(path) else "missing") from None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise UntrustedFile("not_regular")
-        if info.st_size > limit:
-            raise UntrustedFile("too_large")
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            raw = stream.read(limit + 1)
-    finally:
+    if not stat.S_ISREG(os.fstat(handle).st_mode):
         os.close(handle)
+        raise UntrustedFile("not_regular")
+    return os.fdopen(handle, "rb")
+
+
+def read_untrusted(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file (see :func:`open_untrusted`); a larger one raises."""
+    with open_untrusted(path) as stream:
+        if os.fstat(stream.fileno()).st_size > limit:
+            raise UntrustedFile("too_large")
+        raw = stream.read(limit + 1)
     if len(raw) > limit:
         raise UntrustedFile("too_large")
     return raw

@@ -14,13 +14,19 @@ import hashlib
 import itertools
 import os
 import re
+import stat
+import threading
 import warnings
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 import nbformat
 
-from clv_course.grading.sandbox import UntrustedFile, read_untrusted
+from clv_course.grading.layouts import (Owner, newest_inbound, owner_in_archive, owner_in_folder,
+                                        skipped_member)
+from clv_course.grading.sandbox import UntrustedFile, open_untrusted, read_untrusted
 from clv_course.i18n import LANGUAGES
 
 MAX_SUBMISSION_BYTES = 20 * 2**20
@@ -29,15 +35,26 @@ MAX_NAME = 80
 #: a notebook with more code cells than this, or a cell larger, is not run
 MAX_CELLS = 2000
 MAX_CELL_CHARS = 1_000_000
+#: an archive with more entries than this is not a class's export
+MAX_ARCHIVE_MEMBERS = 200_000
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass(frozen=True)
 class Submission:
-    """One file handed in: where it is, its path as handed in, and its gradebook name."""
+    """One file handed in: where it is, its path as handed in, its gradebook name, whose it is.
+
+    ``member`` is the file's name inside the zip archive at ``path``, or None for a
+    plain file; ``student`` is the id the layout gives it and ``id_source`` that
+    layout (see :mod:`~clv_course.grading.layouts`).
+    """
 
     path: Path
     relative: str
     name: str
+    student: str = ""
+    id_source: str = "folder"
+    member: str | None = None
 
 
 class Refused(Exception):
@@ -49,22 +66,60 @@ class Refused(Exception):
 
 
 def find_submissions(paths: list[Path]) -> list[Submission]:
-    """Files given, and every file inside folders given (links not followed), named uniquely."""
-    found: list[tuple[Path, str]] = []
+    """Files given, files inside folders given (links not followed), and members of zips given.
+
+    Each gets a unique gradebook name and the student id its layout carries.
+    """
+    found: list[tuple[Path, str, str | None, Owner]] = []
     for path in paths:
         if path.is_dir() and not path.is_symlink():
-            for folder, subfolders, files in os.walk(path, followlinks=False):
-                subfolders[:] = sorted(d for d in subfolders if not d.startswith(".")
-                                       and d != ".ipynb_checkpoints")
-                for file in sorted(files):
-                    if not file.startswith("."):
-                        full = Path(folder) / file
-                        found.append((full, full.relative_to(path).as_posix()))
-        elif path.exists() or path.is_symlink():
-            found.append((path, path.name))
-    return [Submission(path, relative, name)
-            for (path, relative), name in zip(found, unique_names([str(p) for p, _r in found],
-                                                                  [r for _p, r in found]))]
+            found += _in_folder(path)
+        elif _is_zip(path) and (members := archive_members(path)) is not None:
+            found += [(path, f"{path.name}/{member}", member, owner_in_archive(member))
+                      for member in members]
+        elif path.exists() or path.is_symlink():  # a broken zip too: graded as not a notebook
+            found.append((path, path.name, None, Owner(path.stem, "folder")))
+    names = unique_names([f"{p}#{m}" if m else str(p) for p, _r, m, _o in found],
+                         [r for _p, r, _m, _o in found])
+    return [Submission(path, relative, name, owner.student[:200], owner.source, member)
+            for (path, relative, member, owner), name in zip(found, names)]
+
+
+def _in_folder(folder: Path) -> list[tuple[Path, str, None, Owner]]:
+    """Every hand-in in ``folder`` with its owner; files no layout counts are left out."""
+    files: list[str] = []
+    for where, subfolders, names in os.walk(folder, followlinks=False):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".")
+                               and d != ".ipynb_checkpoints")
+        files += [(Path(where) / n).relative_to(folder).as_posix()
+                  for n in sorted(names) if not n.startswith(".")]
+    older = newest_inbound(files, folder.name)
+    found = []
+    for relative in files:
+        owner = owner_in_folder(relative, folder.name)
+        if owner is not None and relative not in older:
+            found.append((folder / relative, relative, None, owner))
+    return found
+
+
+def _is_zip(path: Path) -> bool:
+    """A regular file that starts like a zip archive (never a link, never a pipe)."""
+    try:
+        with open_untrusted(path) as stream:
+            return stream.read(4) == _ZIP_MAGIC
+    except (UntrustedFile, OSError):
+        return False
+
+
+def archive_members(path: Path) -> list[str] | None:
+    """The names of the hand-ins in a zip, in order; None if it is not a readable zip."""
+    try:
+        with open_untrusted(path) as stream, zipfile.ZipFile(stream) as archive:
+            infos = archive.infolist()
+    except (UntrustedFile, OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return None
+    return sorted(info.filename for info in infos[:MAX_ARCHIVE_MEMBERS]
+                  if not skipped_member(info.filename))
 
 
 def unique_names(keys: list[str], relatives: list[str]) -> list[str]:
@@ -75,7 +130,8 @@ def unique_names(keys: list[str], relatives: list[str]) -> list[str]:
     """
     def base(relative: str) -> str:
         stem = relative.rsplit(".", 1)[0] if "." in relative.rsplit("/", 1)[-1] else relative
-        return re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("._-") or "submission"
+        safe = re.sub(r"\.\.+", "", re.sub(r"[^A-Za-z0-9_.-]+", "_", stem))
+        return safe.strip("._-") or "submission"
 
     def hashed(name: str, key: str) -> str:
         return f"{name[:MAX_NAME - 9]}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
@@ -101,6 +157,62 @@ def read_submission(path: Path) -> bytes:
     except UntrustedFile as problem:
         raise Refused({"link": "symlink", "too_large": "too_large"}.get(
             problem.reason, "not_a_notebook")) from None
+
+
+class SubmissionReader:
+    """Reads each submission's bytes: a plain file directly, a zip member from its archive.
+
+    An archive is opened once (without following a link) and shared by the
+    threads that grade it; a member is read only up to the size cap, whatever
+    its header claims, so a zip bomb costs no more than one large notebook.
+    """
+
+    def __init__(self) -> None:
+        self._archives: dict[Path, zipfile.ZipFile] = {}
+        self._lock = threading.Lock()
+
+    def read(self, submission: Submission) -> bytes:
+        if submission.member is None:
+            return read_submission(submission.path)
+        archive = self._archive(submission.path)
+        try:
+            info = archive.getinfo(submission.member)
+            if stat.S_ISLNK(info.external_attr >> 16):
+                raise Refused("symlink")
+            if info.file_size > MAX_SUBMISSION_BYTES:
+                raise Refused("too_large")
+            with archive.open(info) as stream:
+                raw = stream.read(MAX_SUBMISSION_BYTES + 1)
+        except Refused:
+            raise
+        except Exception:  # encrypted, corrupt, an unknown compression: not a notebook we can open
+            raise Refused("not_a_notebook") from None
+        if len(raw) > MAX_SUBMISSION_BYTES:
+            raise Refused("too_large")
+        return raw
+
+    def _archive(self, path: Path) -> zipfile.ZipFile:
+        with self._lock:
+            if path not in self._archives:
+                try:
+                    self._archives[path] = zipfile.ZipFile(open_untrusted(path))
+                except (UntrustedFile, OSError, zipfile.BadZipFile, ValueError, EOFError):
+                    raise Refused("not_a_notebook") from None
+            return self._archives[path]
+
+    def close(self) -> None:
+        with self._lock:
+            for archive in self._archives.values():
+                archive.fp.close() if archive.fp else None
+                archive.close()
+            self._archives.clear()
+
+    def __enter__(self) -> SubmissionReader:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
 
 
 def read_notebook(raw: bytes) -> nbformat.NotebookNode | None:

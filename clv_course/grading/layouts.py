@@ -1,0 +1,117 @@
+"""Where a class's submissions come from, and whose each one is.
+
+An instructor's class rarely arrives as a flat folder. Three layouts are read
+as they are, with the student id taken from where the layout keeps it:
+
+- **nbgrader**: the course folder's ``submitted/<student>/<assignment>/<notebook>.ipynb``
+  (what ``nbgrader collect`` makes), or the exchange's
+  ``inbound/<student>+<assignment>+<timestamp>[+<random>]/<notebook>.ipynb``
+  (only each student's newest hand-in counts, as nbgrader itself collects it);
+- **an LMS zip**, read without unpacking: Canvas names each file
+  ``<name>[_LATE]_<user id>_<submission id>_<file>``; Moodle puts each
+  participant's files under ``<Full Name>_<participant id>_assignsubmission_file_``;
+- **a plain folder**: a file at its top is the student of its name
+  (``alice.ipynb``), a file in a sub-folder the student of that folder
+  (``alice/ch04.ipynb``).
+
+Nothing here opens a submitted file; :mod:`~clv_course.grading.submissions` does,
+safely.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+#: the layouts a student id can come from (an export picks its id column by it)
+ID_SOURCES = ("nbgrader", "canvas", "moodle", "folder")
+
+_NBGRADER_INBOUND = re.compile(r"^(?P<student>[^+/]+)\+(?P<assignment>[^+/]+)\+(?P<time>[^+/]+)"
+                               r"(?:\+[^/]*)?$")
+_CANVAS = re.compile(r"^(?P<name>[^_/]+)(?:_LATE)?_(?P<user>\d+)_(?P<submission>\d+)_(?P<file>[^/]+)$")
+_MOODLE = re.compile(r"^(?P<name>[^/]+)_(?P<participant>\d+)_assignsubmission_(?:file|onlinetext)_"
+                     r"(?P<file>[^/]*)$")
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose a file is: the student id and the layout it was read from."""
+
+    student: str
+    source: str
+
+
+def owner_in_folder(relative: str, folder_name: str) -> Owner | None:
+    """Whose the file at ``relative`` (inside a folder called ``folder_name``) is.
+
+    None means: not a hand-in of this layout (nbgrader's ``timestamp.txt``, an
+    older hand-in of the same student, ...): the file is not graded.
+    """
+    parts = PurePosixPath(relative).parts
+    nbgrader = _nbgrader_owner(parts, folder_name)
+    if nbgrader is not None:
+        return nbgrader or None
+    if len(parts) == 1:
+        return Owner(PurePosixPath(parts[0]).stem, "folder")
+    return Owner(parts[0], "folder")
+
+
+def _nbgrader_owner(parts: tuple[str, ...], folder_name: str) -> Owner | bool | None:
+    """An nbgrader hand-in's owner; False for a file of the layout that is not one; else None."""
+    chain = (folder_name, *parts)
+    for i, part in enumerate(chain[:-1]):
+        if part == "submitted" and len(chain) - i == 4:  # submitted/<student>/<assignment>/<file>
+            return Owner(chain[i + 1], "nbgrader") if chain[-1].endswith(".ipynb") else False
+        found = _NBGRADER_INBOUND.match(part)
+        if found and len(chain) - i == 2 and (i == 0 or chain[i - 1] == "inbound"
+                                              or folder_name == "inbound"):
+            return Owner(found["student"], "nbgrader") if chain[-1].endswith(".ipynb") else False
+    return None
+
+
+def newest_inbound(relatives: list[str], folder_name: str) -> set[str]:
+    """The files that are not each student's newest hand-in in an nbgrader inbound folder."""
+    newest: dict[tuple[str, str, str], tuple[str, str]] = {}
+    older: set[str] = set()
+    for relative in relatives:
+        chain = (folder_name, *PurePosixPath(relative).parts)
+        if len(chain) < 2:
+            continue
+        found = _NBGRADER_INBOUND.match(chain[-2])
+        if not found:
+            continue
+        key = (found["student"], found["assignment"], chain[-1])
+        if key in newest and newest[key][0] >= found["time"]:
+            older.add(relative)
+            continue
+        if key in newest:
+            older.add(newest[key][1])
+        newest[key] = (found["time"], relative)
+    return older
+
+
+def owner_in_archive(member: str) -> Owner:
+    """Whose the archive member is: Canvas and Moodle names carry an id, other files their name."""
+    parts = _name_parts(member) or ("submission",)
+    for part in parts:
+        moodle = _MOODLE.match(part)
+        if moodle:
+            return Owner(moodle["participant"], "moodle")
+    canvas = _CANVAS.match(parts[-1])
+    if canvas:
+        return Owner(canvas["user"], "canvas")
+    return Owner(parts[0] if len(parts) > 1 else PurePosixPath(parts[0]).stem, "folder")
+
+
+def skipped_member(member: str) -> bool:
+    """Archive entries that are no one's hand-in: folders, macOS metadata, hidden files."""
+    parts = _name_parts(member)
+    return (not parts or member.endswith("/") or parts[0] == "__MACOSX"
+            or any(p.startswith(".") for p in parts) or ".ipynb_checkpoints" in parts)
+
+
+def _name_parts(member: str) -> tuple[str, ...]:
+    """A member's name as parts, without root, ``.`` or ``..``: it is only ever a name here."""
+    return tuple(p for p in PurePosixPath(member.replace("\\", "/")).parts
+                 if p not in ("/", ".", ".."))
