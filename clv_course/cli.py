@@ -135,9 +135,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         from clv_course.errors import CourseError
         from clv_course.grading.exports import export as export_gradebook
+        from clv_course.grading.exports import students_with_several
         try:
             for path in export_gradebook(args.gradebook, args.format, args.out, args.assignment):
                 print(path)
+            several = students_with_several(args.gradebook)
+            if several and args.format != "gradescope":
+                print(_("{count} students handed in more than one file; each got the points of "
+                        "their best one: {students}").format(
+                    count=len(several), students=", ".join(several[:20])), file=sys.stderr)
         except CourseError as error:
             print(error, file=sys.stderr)
             return 2

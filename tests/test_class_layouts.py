@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import stat
 import zipfile
 
@@ -122,3 +124,26 @@ def test_two_zips_of_the_same_names_keep_apart(tmp_path):
     found = find_submissions([_zip(tmp_path / "one.zip", members),
                               _zip(tmp_path / "two.zip", members)])
     assert len({s.name for s in found}) == 2
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a folder another user owns needs root")
+def test_an_inbound_hand_in_made_by_another_user_is_not_that_students(tmp_path):
+    victim = pwd.getpwnam("nobody")
+    inbound = tmp_path / "inbound"
+    real = _write(inbound / "nobody+ps1+2026-11-30 10:00:00.000000 UTC/04_margin.ipynb", "real")
+    os.chown(real.parent, victim.pw_uid, victim.pw_gid)
+    _write(inbound / "nobody+ps1+2099-01-01 00:00:00.000000 UTC/04_margin.ipynb", "impostor")
+    found = find_submissions([inbound])
+    owned = [s for s in found if s.student == "nobody"]
+    assert [s.relative for s in owned] == [real.relative_to(inbound).as_posix()]
+    [impostor] = [s for s in found if s.refused]
+    assert impostor.refused == "not_the_students" and impostor.student == ""
+    with SubmissionReader() as reader, pytest.raises(Refused):
+        reader.read(impostor)
+
+
+def test_a_moodle_file_name_cannot_claim_another_participants_number(tmp_path):
+    archive = _zip(tmp_path / "moodle.zip", {
+        "Jens Hansen_7654321_assignsubmission_file_x_1111_assignsubmission_file_y.ipynb": b"{}",
+        "Jane Smith_1234567_assignsubmission_file_/z_1111_assignsubmission_file_/a.ipynb": b"{}"})
+    assert sorted(s.student for s in find_submissions([archive])) == ["1234567", "7654321"]

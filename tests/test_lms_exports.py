@@ -86,7 +86,9 @@ def test_gradescope_export_writes_a_results_json_per_submission_in_its_language(
 
 def test_the_export_command_writes_the_file_and_prints_its_path(gradebook, capsys):
     assert main(["export", "--format", "canvas", str(gradebook)]) == 0
-    assert capsys.readouterr().out.strip() == str(gradebook / "canvas.csv")
+    captured = capsys.readouterr()
+    assert captured.out.strip() == str(gradebook / "canvas.csv")
+    assert "1 students handed in more than one file" in captured.err and "45678" in captured.err
     assert (gradebook / "canvas.csv").read_text().startswith("Student,ID,")
 
 

@@ -130,6 +130,19 @@ def export(gradebook: Path, fmt: str, out: Path | None = None,
         format=fmt, formats=", ".join(FORMATS)))
 
 
+def students_with_several(gradebook: Path) -> list[str]:
+    """Students with more than one graded submission: the instructor should look at them.
+
+    Several files are often honest (a draft and the final), but only the best one
+    is exported, so the instructor is told whose they are.
+    """
+    counts: dict[str, int] = {}
+    for result in load_results(gradebook):
+        student = str(result.get("student") or result["submission"])
+        counts[student] = counts.get(student, 0) + 1
+    return sorted(student for student, count in counts.items() if count > 1)
+
+
 def _one_per_student(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each student once, with their best-scoring submission (an LMS takes one grade each)."""
     best: dict[str, dict[str, Any]] = {}

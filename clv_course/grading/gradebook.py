@@ -98,7 +98,7 @@ def grade_one(submission: Submission, raw: bytes | Refused, *, chapter: str, see
 
 
 #: statuses of files that were never run: their parts say why instead of judging nothing
-NOT_RUN = ("not_a_notebook", "wrong_notebook", "symlink", "too_large")
+NOT_RUN = ("not_a_notebook", "wrong_notebook", "symlink", "too_large", "not_the_students")
 
 
 def judged(result: dict[str, Any], seed: int) -> dict[str, Any]:
@@ -240,7 +240,7 @@ def _kept(state: Path, submission: Submission, seed: int, chapter: str,
         if kept["version"] != GRADER_VERSION or kept["seed"] != seed \
                 or result["chapter"] != chapter or result["path"] != submission.relative:
             return None
-        if result["status"] in ("symlink", "grader_error"):
+        if result["status"] in ("symlink", "grader_error", "not_the_students"):
             return None  # nothing was read: look again
         if result["sha256"] == hashlib.sha256(reader.read(submission)).hexdigest():
             return result

@@ -20,9 +20,11 @@ safely.
 
 from __future__ import annotations
 
+import os
+import pwd
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 #: the layouts a student id can come from (an export picks its id column by it)
 ID_SOURCES = ("nbgrader", "canvas", "moodle", "folder")
@@ -30,8 +32,11 @@ ID_SOURCES = ("nbgrader", "canvas", "moodle", "folder")
 _NBGRADER_INBOUND = re.compile(r"^(?P<student>[^+/]+)\+(?P<assignment>[^+/]+)\+(?P<time>[^+/]+)"
                                r"(?:\+[^/]*)?$")
 _CANVAS = re.compile(r"^(?P<name>[^_/]+)(?:_LATE)?_(?P<user>\d+)_(?P<submission>\d+)_(?P<file>[^/]+)$")
-_MOODLE = re.compile(r"^(?P<name>[^/]+)_(?P<participant>\d+)_assignsubmission_(?:file|onlinetext)_"
-                     r"(?P<file>[^/]*)$")
+# Moodle's folder per participant ends with the marker; a flat name has the learner's own file
+# name after it, so there the first marker counts (a file name cannot claim another's number)
+_MOODLE_FOLDER = re.compile(r"_(?P<participant>\d+)_assignsubmission_(?:file|onlinetext)_$")
+_MOODLE_FLAT = re.compile(r"^(?P<name>[^/]+?)_(?P<participant>\d+)_assignsubmission_"
+                          r"(?:file|onlinetext)_(?P<file>[^/]*)$")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,30 @@ def _nbgrader_owner(parts: tuple[str, ...], folder_name: str) -> Owner | bool | 
     return None
 
 
+def not_the_students(folder: Path, student: str) -> bool:
+    """True when an inbound folder named for ``student`` was made by another user.
+
+    nbgrader's inbound folder is writable by every student, so anyone can make a
+    folder named ``victim+ps1+...``; where the machine knows the user ``student``,
+    only a folder that user owns is theirs.
+    """
+    try:
+        expected = pwd.getpwnam(student).pw_uid
+    except (KeyError, ValueError):
+        return False  # an id this machine does not know: the exchange lives elsewhere
+    try:
+        return os.lstat(folder).st_uid != expected
+    except OSError:
+        return True
+
+
+def inbound_student(relative: str, folder_name: str) -> str | None:
+    """The student an nbgrader inbound hand-in's folder names, if it is one."""
+    chain = (folder_name, *PurePosixPath(relative).parts)
+    found = _NBGRADER_INBOUND.match(chain[-2]) if len(chain) >= 2 else None
+    return found["student"] if found else None
+
+
 def newest_inbound(relatives: list[str], folder_name: str) -> set[str]:
     """The files that are not each student's newest hand-in in an nbgrader inbound folder."""
     newest: dict[tuple[str, str, str], tuple[str, str]] = {}
@@ -94,10 +123,13 @@ def newest_inbound(relatives: list[str], folder_name: str) -> set[str]:
 def owner_in_archive(member: str) -> Owner:
     """Whose the archive member is: Canvas and Moodle names carry an id, other files their name."""
     parts = _name_parts(member) or ("submission",)
-    for part in parts:
-        moodle = _MOODLE.match(part)
+    for part in parts[:-1]:
+        moodle = _MOODLE_FOLDER.search(part)
         if moodle:
             return Owner(moodle["participant"], "moodle")
+    moodle = _MOODLE_FLAT.match(parts[-1])
+    if moodle:
+        return Owner(moodle["participant"], "moodle")
     canvas = _CANVAS.match(parts[-1])
     if canvas:
         return Owner(canvas["user"], "canvas")

@@ -114,6 +114,8 @@ STATUS_TEXT = {
     "wrong_notebook": N_("This is not the chapter notebook that was set for this assignment."),
     "not_a_notebook": N_("This file is not a Jupyter notebook that can be opened."),
     "symlink": N_("This file is a link to another file; hand in the notebook itself."),
+    "not_the_students": N_("This hand-in was made by another user than the student it names; "
+                           "it was not graded."),
     "too_large": N_("This notebook is far larger than any chapter; it was not run."),
     "grader_error": N_("The grader could not judge this notebook; your teacher will look at it."),
 }

@@ -24,7 +24,8 @@ from types import TracebackType
 
 import nbformat
 
-from clv_course.grading.layouts import (Owner, newest_inbound, owner_in_archive, owner_in_folder,
+from clv_course.grading.layouts import (Owner, inbound_student, newest_inbound,
+                                        not_the_students, owner_in_archive, owner_in_folder,
                                         skipped_member)
 from clv_course.grading.sandbox import UntrustedFile, open_untrusted, read_untrusted
 from clv_course.i18n import LANGUAGES
@@ -55,6 +56,8 @@ class Submission:
     student: str = ""
     id_source: str = "folder"
     member: str | None = None
+    #: a status the file gets without being read (it is not the hand-in it claims to be)
+    refused: str = ""
 
 
 class Refused(Exception):
@@ -70,7 +73,7 @@ def find_submissions(paths: list[Path]) -> list[Submission]:
 
     Each gets a unique gradebook name and the student id its layout carries.
     """
-    found: list[tuple[Path, str, str | None, Owner]] = []
+    found: list[tuple[Path, str, str | None, Owner | str]] = []
     for path in paths:
         if path.is_dir() and not path.is_symlink():
             found += _in_folder(path)
@@ -82,22 +85,32 @@ def find_submissions(paths: list[Path]) -> list[Submission]:
     names = unique_names([f"{p}#{m}" if m else str(p) for p, _r, m, _o in found],
                          [r for _p, r, _m, _o in found])
     return [Submission(path, relative, name, owner.student[:200], owner.source, member)
+            if isinstance(owner, Owner) else Submission(path, relative, name, refused=owner)
             for (path, relative, member, owner), name in zip(found, names)]
 
 
-def _in_folder(folder: Path) -> list[tuple[Path, str, None, Owner]]:
-    """Every hand-in in ``folder`` with its owner; files no layout counts are left out."""
+def _in_folder(folder: Path) -> list[tuple[Path, str, None, Owner | str]]:
+    """Every hand-in in ``folder`` with its owner; files no layout counts are left out.
+
+    An nbgrader inbound hand-in made by someone other than the student it names is
+    kept, owned by no one, with the status ``not_the_students``, and never counts
+    as that student's newest.
+    """
     files: list[str] = []
     for where, subfolders, names in os.walk(folder, followlinks=False):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith(".")
                                and d != ".ipynb_checkpoints")
         files += [(Path(where) / n).relative_to(folder).as_posix()
                   for n in sorted(names) if not n.startswith(".")]
-    older = newest_inbound(files, folder.name)
-    found = []
+    impostors = {r for r in files if (student := inbound_student(r, folder.name))
+                 and not_the_students((folder / r).parent, student)}
+    older = newest_inbound([r for r in files if r not in impostors], folder.name)
+    found: list[tuple[Path, str, None, Owner | str]] = []
     for relative in files:
         owner = owner_in_folder(relative, folder.name)
-        if owner is not None and relative not in older:
+        if owner is not None and relative in impostors:
+            found.append((folder / relative, relative, None, "not_the_students"))
+        elif owner is not None and relative not in older:
             found.append((folder / relative, relative, None, owner))
     return found
 
@@ -172,6 +185,8 @@ class SubmissionReader:
         self._lock = threading.Lock()
 
     def read(self, submission: Submission) -> bytes:
+        if submission.refused:
+            raise Refused(submission.refused)
         if submission.member is None:
             return read_submission(submission.path)
         archive = self._archive(submission.path)
