@@ -53,7 +53,7 @@ BENCH_VENV := .venv-bench
 $(BENCH_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install --quiet -e . "lifetimes==0.11.3" "setuptools<82" \
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e ".[cluster]" "lifetimes==0.11.3" "setuptools<82" \
 		"nbgrader==0.9.6"
 	touch $@
 

@@ -189,6 +189,8 @@ def main() -> None:
         return
     print(f"nbgrader autograde: {theirs:7.1f} s  ({args.submissions / theirs:.2f} submissions/s)")
     print(f"ratio: clv-course is {theirs / ours:.2f}x nbgrader's throughput")
+    if on_cluster is not None:
+        print(f"ratio on the LocalCluster: {theirs / on_cluster[0]:.2f}x nbgrader's throughput")
 
 
 if __name__ == "__main__":

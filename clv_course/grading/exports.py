@@ -138,15 +138,22 @@ def students_with_several(gradebook: Path) -> list[str]:
     """
     counts: dict[str, int] = {}
     for result in load_results(gradebook):
+        if "student" in result and not result["student"]:
+            continue
         student = str(result.get("student") or result["submission"])
         counts[student] = counts.get(student, 0) + 1
     return sorted(student for student, count in counts.items() if count > 1)
 
 
 def _one_per_student(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each student once, with their best-scoring submission (an LMS takes one grade each)."""
+    """Each student once, with their best-scoring submission (an LMS takes one grade each).
+
+    A hand-in that is no one's (``not_the_students``) is left out.
+    """
     best: dict[str, dict[str, Any]] = {}
     for result in results:
+        if "student" in result and not result["student"]:
+            continue
         student = str(result.get("student") or result["submission"])
         if student not in best or result["total"] > best[student]["total"]:
             best[student] = result | {"student": student}
