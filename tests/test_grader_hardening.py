@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from clv_course.grading.sandbox import FIRST_UID, bwrap_path
-from tests.support.attacks import CHAPTER, TOKEN, TOKEN_NAME, build
+from tests.support.attacks import CHAPTER, TOKEN, TOKEN_NAME, build, instructor_secret
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader-hardening"),
@@ -77,9 +77,7 @@ class HostSocket:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("hardening")
-    secret = base / "instructor-secret.txt"
-    secret.write_text("the instructor's own file")
-    secret.chmod(0o600)
+    secret = instructor_secret(base)
     submissions = base / "class"
     host_socket = HostSocket(base / "host.sock")
     paths = build(ROOT, submissions, secret, host_socket.path)

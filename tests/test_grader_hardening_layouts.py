@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from clv_course.grading.sandbox import bwrap_path
-from tests.support.attacks import CHAPTER, NOTEBOOK
+from tests.support.attacks import CHAPTER, NOTEBOOK, instructor_secret
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grader-hardening-layouts"),
@@ -34,9 +34,7 @@ FULL = 10
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("layouts")
-    secret = base / "instructor-secret.txt"
-    secret.write_text("the instructor's own file")
-    secret.chmod(0o600)
+    secret = instructor_secret(base)
     archive = base / "canvas.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         zipped.writestr("smithjane_41234_998877_04.ipynb", RIGHT)

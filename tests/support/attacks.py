@@ -18,6 +18,14 @@ NOTEBOOK = "04_margin_discounting.ipynb"
 TOKEN_NAME, TOKEN = "INSTRUCTOR_API_TOKEN", "tok-3f9a1c77e2"
 
 
+def instructor_secret(base: Path) -> Path:
+    """A root-only file of the instructor's on the host, which no submission may read or change."""
+    secret = base / "instructor-secret.txt"
+    secret.write_text("the instructor's own file")
+    secret.chmod(0o600)
+    return secret
+
+
 def cell(source: str, cell_id: str = "hostile") -> dict:
     return {"cell_type": "code", "id": cell_id, "metadata": {}, "execution_count": None,
             "outputs": [], "source": source}
