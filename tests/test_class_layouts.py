@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 
+from clv_course.grading.layouts import UNCHECKED
 from clv_course.grading.submissions import (MAX_SUBMISSION_BYTES, Refused, SubmissionReader,
                                             find_submissions)
 
@@ -40,14 +41,29 @@ def test_the_submitted_folder_itself_can_be_given(tmp_path):
 
 
 def test_nbgraders_exchange_inbound_counts_only_each_students_newest_hand_in(tmp_path):
+    me = pwd.getpwuid(os.getuid()).pw_name  # folders this user made are this user's
     inbound = tmp_path / "exchange/clv/inbound"
-    _write(inbound / "alice+ps1+2026-11-30 10:00:00.000000 UTC+abc/04_margin.ipynb", "old")
-    _write(inbound / "alice+ps1+2026-11-30 12:00:00.000000 UTC+def/04_margin.ipynb", "new")
-    _write(inbound / "bob+ps1+2026-11-29 09:00:00.000000 UTC/04_margin.ipynb")
+    _write(inbound / f"{me}+ps1+2026-11-30 10:00:00.000000 UTC+abc/04_margin.ipynb", "old")
+    _write(inbound / f"{me}+ps1+2026-11-30 12:00:00.000000 UTC+def/04_margin.ipynb", "new")
+    [newest] = find_submissions([inbound])
+    assert (newest.student, newest.id_source) == (me, "nbgrader")
+    assert "12:00:00" in newest.relative
+
+
+def test_inbound_hand_ins_whose_maker_cannot_be_checked_are_all_graded_and_marked(tmp_path):
+    inbound = tmp_path / "inbound"  # ids that are no user on this machine, as on many hubs
+    _write(inbound / "zz-alice+ps1+2026-11-30 10:00:00.000000 UTC/04_margin.ipynb")
+    _write(inbound / "zz-alice+ps1+2099-01-01 00:00:00.000000 UTC/04_margin.ipynb")
     found = find_submissions([inbound])
-    assert sorted(_owners(found).values()) == [("alice", "nbgrader"), ("bob", "nbgrader")]
-    alice = next(s for s in found if s.student == "alice")
-    assert "12:00:00" in alice.relative
+    assert [(s.student, s.id_source) for s in found] == [("zz-alice", UNCHECKED)] * 2
+
+
+def test_submitted_inside_the_writable_inbound_folder_is_no_ones_hand_in(tmp_path):
+    me = pwd.getpwuid(os.getuid()).pw_name
+    inbound = tmp_path / "inbound"
+    _write(inbound / "submitted/bob/ps1/04_margin.ipynb")
+    _write(inbound / f"{me}+ps1+2026-11-30 10:00:00 UTC/submitted/bob/ps1/04_margin.ipynb")
+    assert find_submissions([inbound]) == []
 
 
 def test_a_plain_folder_names_students_by_file_or_by_sub_folder(tmp_path):
@@ -147,3 +163,36 @@ def test_a_moodle_file_name_cannot_claim_another_participants_number(tmp_path):
         "Jens Hansen_7654321_assignsubmission_file_x_1111_assignsubmission_file_y.ipynb": b"{}",
         "Jane Smith_1234567_assignsubmission_file_/z_1111_assignsubmission_file_/a.ipynb": b"{}"})
     assert sorted(s.student for s in find_submissions([archive])) == ["1234567", "7654321"]
+
+
+def test_a_canvas_upload_named_like_a_moodle_hand_in_keeps_its_canvas_id(tmp_path):
+    archive = _zip(tmp_path / "c.zip", {
+        "smithjane_41234_998877_x_999_assignsubmission_file_y.ipynb": b"{}",
+        "doejane_123_456_a\\victim_999_888_x.ipynb": b"{}"})
+    assert sorted(s.student for s in find_submissions([archive])) == ["123", "41234"]
+
+
+def test_a_folder_given_twice_is_graded_once_and_finding_ends(tmp_path):
+    _write(tmp_path / "class/dora.ipynb")
+    assert [s.student for s in find_submissions([tmp_path / "class", tmp_path / "class"])] \
+        == ["dora"]
+
+
+def test_file_names_that_are_not_utf8_are_found_and_named_safely(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for raw in (b"\xff.ipynb", b"\xfe.ipynb"):
+        folder.joinpath(os.fsdecode(raw)).write_text("{}")
+    names = [s.name for s in find_submissions([folder])]
+    assert len(set(names)) == 2 and all(n.isascii() for n in names)
+
+
+def test_a_hand_in_whose_folder_is_swapped_for_a_link_after_listing_is_not_read(tmp_path):
+    mine = _write(tmp_path / "class/mallory/04.ipynb", "MINE")
+    _write(tmp_path / "class/bob/04.ipynb", "VICTIM")
+    [mallory] = [s for s in find_submissions([tmp_path / "class"]) if s.student == "mallory"]
+    mine.parent.rename(tmp_path / "class/mallory-old")
+    (tmp_path / "class/mallory").symlink_to(tmp_path / "class/bob")
+    with SubmissionReader() as reader, pytest.raises(Refused) as refused:
+        reader.read(mallory)
+    assert refused.value.status == "changed"

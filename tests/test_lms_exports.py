@@ -49,6 +49,11 @@ def test_canvas_gets_a_non_canvas_id_as_the_sis_login_id():
     assert rows[2][1:4] == ["", "", "alice"]
 
 
+def test_every_canvas_cell_is_quoted_so_no_spreadsheet_splits_one_into_a_formula():
+    text = canvas_csv([_result("x", "x;=cmd|' /C calc'!A0", "nbgrader", 5)], "CLV ch04")
+    assert "\"x;=cmd|' /C calc'!A0\"" in text
+
+
 def test_a_students_best_submission_is_their_grade_and_they_appear_once(gradebook):
     rows = _rows(canvas_csv(json.loads((gradebook / "results.json").read_text()), "A"))
     assert [r[-1] for r in rows[2:] if r[1] == "45678"] == ["7"]
@@ -89,9 +94,23 @@ def test_the_export_command_writes_the_file_and_prints_its_path(gradebook, capsy
     captured = capsys.readouterr()
     assert captured.out.strip() == str(gradebook / "canvas.csv")
     assert "1 students handed in more than one file" in captured.err and "45678" in captured.err
-    assert (gradebook / "canvas.csv").read_text().startswith("Student,ID,")
+    assert (gradebook / "canvas.csv").read_text().startswith("\"Student\",\"ID\",")
 
 
 def test_exporting_a_folder_that_is_no_gradebook_says_so_in_one_sentence(tmp_path, capsys):
     assert main(["export", "--format", "moodle", str(tmp_path)]) == 2
     assert "results.json" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("results", [
+    [{"total": 1}],
+    [{"submission": "../../escaped", "total": 1, "max_total": 1, "exercises": []}],
+    [{"submission": "a", "total": "10", "max_total": 10, "exercises": []}],
+    {"not": "a list"},
+])
+def test_a_tampered_results_json_is_refused_in_one_sentence_and_nothing_is_written(tmp_path,
+                                                                                 results):
+    (tmp_path / "results.json").write_text(json.dumps(results))
+    with pytest.raises(CourseError, match="results.json"):
+        export(tmp_path, "gradescope")
+    assert not (tmp_path / "gradescope").exists()

@@ -44,12 +44,23 @@ def load_results(gradebook: Path) -> list[dict[str, Any]]:
     path = gradebook / "results.json"
     try:
         results = json.loads(path.read_text(encoding="utf-8"))
-        if type(results) is not list or not all(type(r) is dict and "total" in r for r in results):
+        if type(results) is not list or not all(_well_formed(r) for r in results):
             raise ValueError
     except (OSError, ValueError):
         raise CourseError(_("{path} is not a gradebook written by 'clv-course grade': it has no "
                             "readable results.json.").format(path=gradebook)) from None
     return results
+
+
+def _well_formed(result: Any) -> bool:
+    """A result as ``grade`` writes it: a safe name, whole-number points, a list of exercises."""
+    return (type(result) is dict and type(result.get("submission")) is str
+            and re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", result["submission"]) is not None
+            and ".." not in result["submission"]
+            and type(result.get("total")) is int and type(result.get("max_total")) is int
+            and type(result.get("student", "")) is str
+            and type(result.get("exercises")) is list
+            and all(type(e) is dict and type(e.get("parts")) is list for e in result["exercises"]))
 
 
 def assignment_name(results: list[dict[str, Any]]) -> str:
@@ -61,7 +72,7 @@ def assignment_name(results: list[dict[str, Any]]) -> str:
 def canvas_csv(results: list[dict[str, Any]], assignment: str) -> str:
     """Canvas's gradebook import CSV: one row per student, the points in the assignment's column."""
     table = io.StringIO()
-    writer = csv.writer(table, lineterminator="\n")
+    writer = csv.writer(table, lineterminator="\n", quoting=csv.QUOTE_ALL)  # ';' splits cells too
     writer.writerow([*CANVAS_COLUMNS, assignment])
     maximum = max((r["max_total"] for r in results), default=0)
     writer.writerow(["Points Possible", "", "", "", "", maximum])
@@ -97,9 +108,9 @@ def gradescope_results(result: dict[str, Any]) -> dict[str, Any]:
     tests = []
     for exercise in result.get("exercises", []):
         for part in exercise["parts"]:
-            tests.append({"name": f"{exercise['title']}: {part['answer']}",
-                          "score": part["points"], "max_score": part["max_points"],
-                          "output": part["message"], "visibility": "visible"})
+            tests.append({"name": f"{exercise.get('title', '')}: {part.get('answer', '')}",
+                          "score": part.get("points", 0), "max_score": part.get("max_points", 0),
+                          "output": str(part.get("message", "")), "visibility": "visible"})
     return {"score": result["total"], "output": _summary(result), "visibility": "visible",
             "stdout_visibility": "hidden", "tests": tests}
 

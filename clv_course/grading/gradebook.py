@@ -25,6 +25,7 @@ from typing import Any
 from clv_course.errors import CourseError
 from clv_course.exercises import chapter_exercises, registry
 from clv_course.grading.kernels import run_contained
+from clv_course.grading.layouts import UNCHECKED
 from clv_course.grading.reports import STATUS_TEXT, atomic_write, status_of, write_gradebook
 from clv_course.grading.runner import derived_seeds, grading_requests, judge_answers
 from clv_course.grading.sandbox import Limits, bwrap_path
@@ -34,7 +35,7 @@ from clv_course.grading.submissions import (Refused, Submission, SubmissionReade
 from clv_course.i18n import _, language
 
 #: version of how grades are computed: a change invalidates kept results
-GRADER_VERSION = "3"
+GRADER_VERSION = "4"
 
 
 class SandboxMissing(CourseError):
@@ -98,7 +99,8 @@ def grade_one(submission: Submission, raw: bytes | Refused, *, chapter: str, see
 
 
 #: statuses of files that were never run: their parts say why instead of judging nothing
-NOT_RUN = ("not_a_notebook", "wrong_notebook", "symlink", "too_large", "not_the_students")
+NOT_RUN = ("not_a_notebook", "wrong_notebook", "symlink", "too_large", "not_the_students",
+           "changed")
 
 
 def judged(result: dict[str, Any], seed: int) -> dict[str, Any]:
@@ -147,6 +149,8 @@ def read_or_refuse(reader: SubmissionReader, submission: Submission) -> bytes | 
         return reader.read(submission)
     except Refused as refused:
         return refused
+    except Exception:  # noqa: BLE001 - an I/O error on one file stops only that file
+        return Refused("not_a_notebook")
 
 
 def default_jobs() -> int:
@@ -196,6 +200,12 @@ def grade(paths: list[Path], out: Path, *, chapter: str, jobs: int | None = None
     out.mkdir(parents=True, exist_ok=True)
     seed = class_seed(out)
     submissions = find_submissions(paths)
+    unchecked = sum(s.id_source == UNCHECKED for s in submissions)
+    if unchecked:
+        progress(_("{count} hand-ins in nbgrader's inbound folder name students who are no user "
+                   "on this machine, so who made them cannot be checked: every one of them is "
+                   "graded (not only each student's newest), marked nbgrader-unchecked in "
+                   "results.json.").format(count=unchecked))
     state = out / ".state"
     results: dict[str, dict[str, Any]] = {}
     todo = []
@@ -240,10 +250,11 @@ def _kept(state: Path, submission: Submission, seed: int, chapter: str,
         if kept["version"] != GRADER_VERSION or kept["seed"] != seed \
                 or result["chapter"] != chapter or result["path"] != submission.relative:
             return None
-        if result["status"] in ("symlink", "grader_error", "not_the_students"):
+        if result["status"] in ("symlink", "grader_error", "not_the_students", "changed"):
             return None  # nothing was read: look again
         if result["sha256"] == hashlib.sha256(reader.read(submission)).hexdigest():
-            return result
-    except (OSError, ValueError, KeyError, TypeError, Refused):
+            # whose it is comes from where it is found now, never from an older run
+            return result | {"student": submission.student, "id_source": submission.id_source}
+    except Exception:  # noqa: BLE001 - anything amiss with a kept result: grade it again
         pass
     return None

@@ -26,8 +26,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+#: an nbgrader inbound hand-in whose maker this machine cannot check (its id is no user here)
+UNCHECKED = "nbgrader-unchecked"
 #: the layouts a student id can come from (an export picks its id column by it)
-ID_SOURCES = ("nbgrader", "canvas", "moodle", "folder")
+ID_SOURCES = ("nbgrader", UNCHECKED, "canvas", "moodle", "folder")
 
 _NBGRADER_INBOUND = re.compile(r"^(?P<student>[^+/]+)\+(?P<assignment>[^+/]+)\+(?P<time>[^+/]+)"
                                r"(?:\+[^/]*)?$")
@@ -63,40 +65,54 @@ def owner_in_folder(relative: str, folder_name: str) -> Owner | None:
 
 
 def _nbgrader_owner(parts: tuple[str, ...], folder_name: str) -> Owner | bool | None:
-    """An nbgrader hand-in's owner; False for a file of the layout that is not one; else None."""
+    """An nbgrader hand-in's owner; False for a file of the layout that is not one; else None.
+
+    ``submitted/`` counts only as the folder given or right inside it, never inside
+    ``inbound/`` (which every student can write); in ``inbound/`` only a notebook
+    right inside a ``<student>+<assignment>+<time>`` folder is a hand-in.
+    """
     chain = (folder_name, *parts)
-    for i, part in enumerate(chain[:-1]):
-        if part == "submitted" and len(chain) - i == 4:  # submitted/<student>/<assignment>/<file>
+    handin = inbound_handin(parts, folder_name)
+    if handin is not None:
+        student, depth = handin
+        return Owner(student, "nbgrader") if chain[-1].endswith(".ipynb") and \
+            len(parts) == depth + 1 else False
+    if "inbound" in chain[:-1]:
+        return False  # anything else in the exchange is no one's hand-in
+    for i in (0, 1):
+        if chain[i] == "submitted" and len(chain) - i == 4:  # submitted/<student>/<assignment>/<file>
             return Owner(chain[i + 1], "nbgrader") if chain[-1].endswith(".ipynb") else False
-        found = _NBGRADER_INBOUND.match(part)
-        if found and len(chain) - i == 2 and (i == 0 or chain[i - 1] == "inbound"
-                                              or folder_name == "inbound"):
-            return Owner(found["student"], "nbgrader") if chain[-1].endswith(".ipynb") else False
     return None
 
 
-def not_the_students(folder: Path, student: str) -> bool:
-    """True when an inbound folder named for ``student`` was made by another user.
+def inbound_handin(parts: tuple[str, ...], folder_name: str) -> tuple[str, int] | None:
+    """For a file under nbgrader's ``inbound/``: the student its hand-in folder names, and
+    how many parts of ``parts`` lead to that folder; None for a file outside ``inbound/``."""
+    chain = (folder_name, *parts)
+    if "inbound" not in chain[:-2]:
+        return None
+    i = chain.index("inbound")
+    found = _NBGRADER_INBOUND.match(chain[i + 1])
+    return (found["student"], i + 1) if found else None
+
+
+def not_the_students(folder: Path, student: str) -> bool | None:
+    """Whether an inbound folder named for ``student`` was made by another user.
 
     nbgrader's inbound folder is writable by every student, so anyone can make a
     folder named ``victim+ps1+...``; where the machine knows the user ``student``,
-    only a folder that user owns is theirs.
+    only a folder that user owns is theirs. None: this machine cannot tell (the
+    id is no user here, as on a hub whose learners all share one uid).
     """
     try:
         expected = pwd.getpwnam(student).pw_uid
     except (KeyError, ValueError):
-        return False  # an id this machine does not know: the exchange lives elsewhere
+        return None
     try:
-        return os.lstat(folder).st_uid != expected
+        return os.lstat(folder).st_uid != expected or not os.path.isdir(folder) \
+            or os.path.islink(folder)
     except OSError:
         return True
-
-
-def inbound_student(relative: str, folder_name: str) -> str | None:
-    """The student an nbgrader inbound hand-in's folder names, if it is one."""
-    chain = (folder_name, *PurePosixPath(relative).parts)
-    found = _NBGRADER_INBOUND.match(chain[-2]) if len(chain) >= 2 else None
-    return found["student"] if found else None
 
 
 def newest_inbound(relatives: list[str], folder_name: str) -> set[str]:
@@ -104,9 +120,10 @@ def newest_inbound(relatives: list[str], folder_name: str) -> set[str]:
     newest: dict[tuple[str, str, str], tuple[str, str]] = {}
     older: set[str] = set()
     for relative in relatives:
-        chain = (folder_name, *PurePosixPath(relative).parts)
-        if len(chain) < 2:
+        parts = PurePosixPath(relative).parts
+        if inbound_handin(parts, folder_name) is None:
             continue
+        chain = (folder_name, *parts)
         found = _NBGRADER_INBOUND.match(chain[-2])
         if not found:
             continue
@@ -121,18 +138,22 @@ def newest_inbound(relatives: list[str], folder_name: str) -> set[str]:
 
 
 def owner_in_archive(member: str) -> Owner:
-    """Whose the archive member is: Canvas and Moodle names carry an id, other files their name."""
+    """Whose the archive member is: Canvas and Moodle names carry an id, other files their name.
+
+    The LMS's own prefix is matched at the start of the name, Canvas's first: the
+    learner names only what follows it, so an uploaded file name cannot borrow an id.
+    """
     parts = _name_parts(member) or ("submission",)
+    canvas = _CANVAS.match(parts[-1]) if len(parts) == 1 else None
+    if canvas:
+        return Owner(canvas["user"], "canvas")
     for part in parts[:-1]:
         moodle = _MOODLE_FOLDER.search(part)
         if moodle:
             return Owner(moodle["participant"], "moodle")
-    moodle = _MOODLE_FLAT.match(parts[-1])
+    moodle = _MOODLE_FLAT.match(parts[-1]) if len(parts) == 1 else None
     if moodle:
         return Owner(moodle["participant"], "moodle")
-    canvas = _CANVAS.match(parts[-1])
-    if canvas:
-        return Owner(canvas["user"], "canvas")
     return Owner(parts[0] if len(parts) > 1 else PurePosixPath(parts[0]).stem, "folder")
 
 
@@ -145,5 +166,4 @@ def skipped_member(member: str) -> bool:
 
 def _name_parts(member: str) -> tuple[str, ...]:
     """A member's name as parts, without root, ``.`` or ``..``: it is only ever a name here."""
-    return tuple(p for p in PurePosixPath(member.replace("\\", "/")).parts
-                 if p not in ("/", ".", ".."))
+    return tuple(p for p in PurePosixPath(member).parts if p not in ("/", ".", ".."))

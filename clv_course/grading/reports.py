@@ -114,6 +114,7 @@ STATUS_TEXT = {
     "wrong_notebook": N_("This is not the chapter notebook that was set for this assignment."),
     "not_a_notebook": N_("This file is not a Jupyter notebook that can be opened."),
     "symlink": N_("This file is a link to another file; hand in the notebook itself."),
+    "changed": N_("This file was replaced while the class was being graded; it was not graded."),
     "not_the_students": N_("This hand-in was made by another user than the student it names; "
                            "it was not graded."),
     "too_large": N_("This notebook is far larger than any chapter; it was not run."),

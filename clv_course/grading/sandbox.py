@@ -156,7 +156,7 @@ class UntrustedFile(Exception):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "missing", "link", "not_regular" or "too_large"
+        self.reason = reason  # "missing", "link", "not_regular", "too_large" or "changed"
 
 
 def open_untrusted(path: Path) -> BinaryIO:
@@ -176,10 +176,26 @@ def open_untrusted(path: Path) -> BinaryIO:
     return os.fdopen(handle, "rb")
 
 
-def read_untrusted(path: Path, limit: int) -> bytes:
-    """At most ``limit`` bytes of a regular file (see :func:`open_untrusted`); a larger one raises."""
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The (device, inode) of what is at ``path`` itself (a link is not followed), if anything."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def read_untrusted(path: Path, limit: int, identity: tuple[int, int] | None = None) -> bytes:
+    """At most ``limit`` bytes of a regular file (see :func:`open_untrusted`); a larger one raises.
+
+    With ``identity`` (see :func:`file_identity`), a file that is no longer the one
+    seen then (a folder on its path swapped for a link, the file replaced) raises too.
+    """
     with open_untrusted(path) as stream:
-        if os.fstat(stream.fileno()).st_size > limit:
+        info = os.fstat(stream.fileno())
+        if identity is not None and (info.st_dev, info.st_ino) != identity:
+            raise UntrustedFile("changed")
+        if info.st_size > limit:
             raise UntrustedFile("too_large")
         raw = stream.read(limit + 1)
     if len(raw) > limit:

@@ -19,15 +19,16 @@ import threading
 import warnings
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import TracebackType
 
 import nbformat
 
-from clv_course.grading.layouts import (Owner, inbound_student, newest_inbound,
+from clv_course.grading.layouts import (UNCHECKED, Owner, inbound_handin, newest_inbound,
                                         not_the_students, owner_in_archive, owner_in_folder,
                                         skipped_member)
-from clv_course.grading.sandbox import UntrustedFile, open_untrusted, read_untrusted
+from clv_course.grading.sandbox import (UntrustedFile, file_identity, open_untrusted,
+                                        read_untrusted)
 from clv_course.i18n import LANGUAGES
 
 MAX_SUBMISSION_BYTES = 20 * 2**20
@@ -58,6 +59,8 @@ class Submission:
     member: str | None = None
     #: a status the file gets without being read (it is not the hand-in it claims to be)
     refused: str = ""
+    #: (device, inode) of the file when it was found: a file swapped since is not read
+    identity: tuple[int, int] | None = None
 
 
 class Refused(Exception):
@@ -82,11 +85,14 @@ def find_submissions(paths: list[Path]) -> list[Submission]:
                       for member in members]
         elif path.exists() or path.is_symlink():  # a broken zip too: graded as not a notebook
             found.append((path, path.name, None, Owner(path.stem, "folder")))
-    names = unique_names([f"{p}#{m}" if m else str(p) for p, _r, m, _o in found],
-                         [r for _p, r, _m, _o in found])
-    return [Submission(path, relative, name, owner.student[:200], owner.source, member)
+    unique: dict[str, tuple[Path, str, str | None, Owner | str]] = {}
+    for entry in found:  # a folder given twice, or a name twice in one zip, is one hand-in
+        unique.setdefault(f"{entry[0]}#{entry[2]}" if entry[2] else str(entry[0]), entry)
+    names = unique_names(list(unique), [r for _p, r, _m, _o in unique.values()])
+    return [Submission(path, relative, name, owner.student[:200], owner.source, member,
+                       identity=None if member else file_identity(path))
             if isinstance(owner, Owner) else Submission(path, relative, name, refused=owner)
-            for (path, relative, member, owner), name in zip(found, names)]
+            for (path, relative, member, owner), name in zip(unique.values(), names)]
 
 
 def _in_folder(folder: Path) -> list[tuple[Path, str, None, Owner | str]]:
@@ -102,15 +108,24 @@ def _in_folder(folder: Path) -> list[tuple[Path, str, None, Owner | str]]:
                                and d != ".ipynb_checkpoints")
         files += [(Path(where) / n).relative_to(folder).as_posix()
                   for n in sorted(names) if not n.startswith(".")]
-    impostors = {r for r in files if (student := inbound_student(r, folder.name))
-                 and not_the_students((folder / r).parent, student)}
-    older = newest_inbound([r for r in files if r not in impostors], folder.name)
+    checks: dict[str, bool | None] = {}  # relative file -> made by another user?
+    for relative in files:
+        parts = PurePosixPath(relative).parts
+        handin = inbound_handin(parts, folder.name)
+        if handin is not None:
+            checks[relative] = not_the_students(folder.joinpath(*parts[:handin[1]]), handin[0])
+    # only hand-ins whose maker is known compete for "newest": an unchecked one never hides another
+    older = newest_inbound([r for r in files if checks.get(r, False) is False], folder.name)
     found: list[tuple[Path, str, None, Owner | str]] = []
     for relative in files:
         owner = owner_in_folder(relative, folder.name)
-        if owner is not None and relative in impostors:
+        if owner is None or relative in older:
+            continue
+        if checks.get(relative) is True:
             found.append((folder / relative, relative, None, "not_the_students"))
-        elif owner is not None and relative not in older:
+        elif relative in checks and checks[relative] is None:
+            found.append((folder / relative, relative, None, Owner(owner.student, UNCHECKED)))
+        else:
             found.append((folder / relative, relative, None, owner))
     return found
 
@@ -147,7 +162,8 @@ def unique_names(keys: list[str], relatives: list[str]) -> list[str]:
         return safe.strip("._-") or "submission"
 
     def hashed(name: str, key: str) -> str:
-        return f"{name[:MAX_NAME - 9]}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+        digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+        return f"{name[:MAX_NAME - 9]}-{digest[:8]}"
 
     bases = [base(r) for r in relatives]
     names = [b if len(b) <= MAX_NAME else hashed(b, k) for b, k in zip(bases, keys)]
@@ -163,12 +179,15 @@ def unique_names(keys: list[str], relatives: list[str]) -> list[str]:
     raise AssertionError  # pragma: no cover - the loop returns
 
 
-def read_submission(path: Path) -> bytes:
-    """The file's bytes, opened without following a link; :class:`Refused` for anything else."""
+def read_submission(path: Path, identity: tuple[int, int] | None = None) -> bytes:
+    """The file's bytes, opened without following a link; :class:`Refused` for anything else.
+
+    With ``identity``, a file that is not the one found then is refused as ``changed``.
+    """
     try:
-        return read_untrusted(path, MAX_SUBMISSION_BYTES)
+        return read_untrusted(path, MAX_SUBMISSION_BYTES, identity)
     except UntrustedFile as problem:
-        raise Refused({"link": "symlink", "too_large": "too_large"}.get(
+        raise Refused({"link": "symlink", "too_large": "too_large", "changed": "changed"}.get(
             problem.reason, "not_a_notebook")) from None
 
 
@@ -188,7 +207,7 @@ class SubmissionReader:
         if submission.refused:
             raise Refused(submission.refused)
         if submission.member is None:
-            return read_submission(submission.path)
+            return read_submission(submission.path, submission.identity)
         archive = self._archive(submission.path)
         try:
             info = archive.getinfo(submission.member)
@@ -209,9 +228,13 @@ class SubmissionReader:
     def _archive(self, path: Path) -> zipfile.ZipFile:
         with self._lock:
             if path not in self._archives:
+                stream = None
                 try:
-                    self._archives[path] = zipfile.ZipFile(open_untrusted(path))
+                    stream = open_untrusted(path)
+                    self._archives[path] = zipfile.ZipFile(stream)
                 except (UntrustedFile, OSError, zipfile.BadZipFile, ValueError, EOFError):
+                    if stream is not None:
+                        stream.close()
                     raise Refused("not_a_notebook") from None
             return self._archives[path]
 
