@@ -24,8 +24,7 @@ from tests.support.hostile_class import build  # noqa: E402
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading-cluster")]
 LIMITS = Limits(cell_timeout=20, wall_time=120)
-CLASS = ("right.ipynb", "partly_wrong.ipynb", "untouched.ipynb", "in_german.ipynb",
-         "malformed.ipynb", "essay.txt")
+CLASS = ("right.ipynb", "partly_wrong.ipynb", "in_german.ipynb", "malformed.ipynb")
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -76,25 +75,25 @@ def test_a_worker_killed_mid_run_loses_no_grade_and_counts_none_twice(cluster, a
     slow.mkdir()
     right = json.loads((a_class / "right.ipynb").read_text())
     right["cells"].insert(2, {"cell_type": "code", "id": "nap", "metadata": {}, "outputs": [],
-                              "execution_count": None, "source": "import time\ntime.sleep(4)"})
-    for i in range(6):
+                              "execution_count": None, "source": "import time\ntime.sleep(3)"})
+    for i in range(4):
         (slow / f"learner{i}.ipynb").write_text(json.dumps(right))
     with distributed.Client(cluster.scheduler_address) as client:
         pids = list(client.run(os.getpid).values())
     lines = []
 
     def progress(line):
-        if not lines:  # the first result is in: others are running on both workers now
+        if not lines:  # the first result is in: the others are running or queued on both workers
             os.kill(pids[0], signal.SIGKILL)
         lines.append(line)
 
     results = grade([slow], tmp_path / "out", chapter="ch01", limits=LIMITS, progress=progress,
                     require_sandbox=bwrap_path() is not None,
                     scheduler=cluster.scheduler_address)
-    assert sorted(r["submission"] for r in results) == [f"learner{i}" for i in range(6)]
+    assert sorted(r["submission"] for r in results) == [f"learner{i}" for i in range(4)]
     assert {(r["total"], r["status"]) for r in results} == {(10, "ok")}
-    assert len(lines) == 6  # each result counted once
-    assert len(list((tmp_path / "out/.state").glob("learner*.json"))) == 6
+    assert len(lines) == 4  # each result counted once
+    assert len(list((tmp_path / "out/.state").glob("learner*.json"))) == 4
     with distributed.Client(cluster.scheduler_address) as client:
         assert pids[0] not in client.run(os.getpid).values()  # it did die; its nanny restarted it
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import multiprocessing
 import uuid
+from concurrent.futures import CancelledError
 from collections.abc import Iterator
 from typing import Any
 
@@ -63,8 +64,16 @@ def cluster_pool(address: str, *, require_sandbox: bool = True):  # -> gradebook
         raise
 
     def run(todo: list, reader: Any, settings: dict[str, Any]) -> Iterator[tuple[Any, dict]]:
+        done = 0
         try:
-            yield from _graded_on(client, todo, reader, settings)
+            for submission, result in _graded_on(client, todo, reader, settings):
+                done += 1
+                yield submission, result
+        except (OSError, TimeoutError, CancelledError) as error:
+            raise CourseError(_("The Dask scheduler at {address} was lost after {done} of "
+                                "{count} submissions ({error}); what was graded is kept: run "
+                                "the same command again to grade the rest.").format(
+                address=address, done=done, count=len(todo), error=type(error).__name__)) from None
         finally:
             client.close()
     return run
