@@ -30,6 +30,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from scipy import stats
@@ -127,14 +128,8 @@ def cumulative_repeat_transactions(model: PurchaseModel, transactions: pd.DataFr
     """
     curves = cumulative_curves(model, transactions, calibration_end=calibration_end,
                                holdout_end=holdout_end, unit=unit)
-    length = days_per(unit)
-    start = pd.Timestamp(_day(holdout_end) - curves.index[-1] * length, unit="D")
-    figure, axes = new_figure(7.5, 4.2)
-    axes.plot(curves.index, curves["actual"], color=ACTUAL_COLOUR, label=_("Actual"))
-    axes.plot(curves.index, curves["predicted"], color=MODEL_COLOUR, linestyle="--",
-              label=_("Model"))
-    split = (_day(calibration_end) - _day(start)) / length
-    axes.axvline(split, color="grey", linestyle=":", label=_("End of calibration"))
+    start = pd.Timestamp(_day(holdout_end) - curves.index[-1] * days_per(unit), unit="D")
+    figure, axes = _actual_against_model(curves, start, calibration_end, unit)
     label(axes, _("Cumulative repeat purchases: actual and predicted"),
           _(UNIT_SINCE[unit]).format(date=fmt_date(start.date())), _("Repeat purchases"))
     number_axis(axes)
@@ -428,6 +423,18 @@ def incremental_curves(model: PurchaseModel, transactions: pd.DataFrame, *, cali
     return whole.diff().fillna(whole)
 
 
+def _actual_against_model(curves: pd.DataFrame, start: pd.Timestamp, calibration_end,
+                          unit: Unit) -> tuple[Figure, Axes]:
+    """A figure of actual (solid) and predicted (dashed) purchases, calibration's end dotted."""
+    figure, axes = new_figure(7.5, 4.2)
+    axes.plot(curves.index, curves["actual"], color=ACTUAL_COLOUR, label=_("Actual"))
+    axes.plot(curves.index, curves["predicted"], color=MODEL_COLOUR, linestyle="--",
+              label=_("Model"))
+    split = (_day(calibration_end) - _day(start)) / days_per(unit)
+    axes.axvline(split, color="grey", linestyle=":", label=_("End of calibration"))
+    return figure, axes
+
+
 def incremental_repeat_transactions(model: PurchaseModel, transactions: pd.DataFrame, *,
                                     calibration_end, holdout_end, unit: Unit) -> Figure:
     """Repeat purchases per period, actual against the model, with the end of calibration marked.
@@ -437,16 +444,10 @@ def incremental_repeat_transactions(model: PurchaseModel, transactions: pd.DataF
     """
     curves = incremental_curves(model, transactions, calibration_end=calibration_end,
                                 holdout_end=holdout_end, unit=unit)
-    length = days_per(unit)
     total = cumulative_curves(model, transactions, calibration_end=calibration_end,
                               holdout_end=holdout_end, unit=unit).index[-1]
-    start = pd.Timestamp(_day(holdout_end) - total * length, unit="D")
-    figure, axes = new_figure(7.5, 4.2)
-    axes.plot(curves.index, curves["actual"], color=ACTUAL_COLOUR, label=_("Actual"))
-    axes.plot(curves.index, curves["predicted"], color=MODEL_COLOUR, linestyle="--",
-              label=_("Model"))
-    split = (_day(calibration_end) - _day(start)) / length
-    axes.axvline(split, color="grey", linestyle=":", label=_("End of calibration"))
+    start = pd.Timestamp(_day(holdout_end) - total * days_per(unit), unit="D")
+    figure, axes = _actual_against_model(curves, start, calibration_end, unit)
     per = _(UNIT_SINGULAR[unit])
     label(axes, _("Repeat purchases per {unit}: actual and predicted").format(unit=per),
           _(UNIT_SINCE[unit]).format(date=fmt_date(start.date())),
