@@ -196,3 +196,12 @@ def test_a_hand_in_whose_folder_is_swapped_for_a_link_after_listing_is_not_read(
     with SubmissionReader() as reader, pytest.raises(Refused) as refused:
         reader.read(mallory)
     assert refused.value.status == "changed"
+
+
+def test_entries_past_the_cap_of_a_zip_are_one_row_that_says_so(tmp_path, monkeypatch):
+    from clv_course.grading import submissions
+    monkeypatch.setattr(submissions, "MAX_ARCHIVE_MEMBERS", 2)
+    archive = _zip(tmp_path / "c.zip", {f"s{i}_{i}_1_x.ipynb": b"{}" for i in range(5)})
+    found = find_submissions([archive])
+    assert len(found) == 3 and found[-1].refused == "too_large"
+    assert found[-1].relative == "c.zip/+3 more entries"

@@ -80,9 +80,13 @@ def find_submissions(paths: list[Path]) -> list[Submission]:
     for path in paths:
         if path.is_dir() and not path.is_symlink():
             found += _in_folder(path)
-        elif _is_zip(path) and (members := archive_members(path)) is not None:
+        elif _is_zip(path) and (listed := archive_members(path)) is not None:
+            members, left_out = listed
             found += [(path, f"{path.name}/{member}", member, owner_in_archive(member))
                       for member in members]
+            if left_out:  # reported as one row, never dropped in silence
+                rest = f"+{left_out} more entries"
+                found.append((path, f"{path.name}/{rest}", rest, "too_large"))
         elif path.exists() or path.is_symlink():  # a broken zip too: graded as not a notebook
             found.append((path, path.name, None, Owner(path.stem, "folder")))
     unique: dict[str, tuple[Path, str, str | None, Owner | str]] = {}
@@ -139,15 +143,17 @@ def _is_zip(path: Path) -> bool:
         return False
 
 
-def archive_members(path: Path) -> list[str] | None:
-    """The names of the hand-ins in a zip, in order; None if it is not a readable zip."""
+def archive_members(path: Path) -> tuple[list[str], int] | None:
+    """The names of the hand-ins in a zip, in order, and how many entries past the cap were
+    left out; None if it is not a readable zip."""
     try:
         with open_untrusted(path) as stream, zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
     except (UntrustedFile, OSError, zipfile.BadZipFile, ValueError, EOFError):
         return None
-    return sorted(info.filename for info in infos[:MAX_ARCHIVE_MEMBERS]
-                  if not skipped_member(info.filename))
+    return (sorted(info.filename for info in infos[:MAX_ARCHIVE_MEMBERS]
+                   if not skipped_member(info.filename)),
+            max(0, len(infos) - MAX_ARCHIVE_MEMBERS))
 
 
 def unique_names(keys: list[str], relatives: list[str]) -> list[str]:
