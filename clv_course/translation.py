@@ -43,6 +43,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from babel.messages.catalog import Catalog, Message
@@ -731,6 +732,19 @@ def apply_work(catalog: Catalog, translations: dict[str, tuple[str, str]]) -> li
 
 # --- command line --------------------------------------------------------------------------------
 
+def add_work_commands(commands: Any, files: str) -> None:
+    """The ``export`` and ``import`` commands of a work-file round trip (``files``: how many)."""
+    export = commands.add_parser("export", help=f"write work files ({files}) to translate")
+    export.add_argument("language")
+    export.add_argument("--out", type=Path, required=True, help="folder for the work files")
+    export.add_argument("--all", action="store_true", help="every entry, translated or not")
+    take = commands.add_parser("import", help="take translations from work files into the catalog")
+    take.add_argument("language")
+    take.add_argument("files", nargs="+", type=Path)
+    take.add_argument("--dry-run", action="store_true",
+                      help="only report the problems of these files' translations")
+
+
 def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m clv_course.translation",
@@ -742,15 +756,7 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     refresh.add_argument("languages", nargs="*", help="default: every translations/<lang>.po")
     start = commands.add_parser("init", help="start translations/<lang>.po from the template")
     start.add_argument("language")
-    export = commands.add_parser("export", help="write work files (one per notebook) to translate")
-    export.add_argument("language")
-    export.add_argument("--out", type=Path, required=True, help="folder for the work files")
-    export.add_argument("--all", action="store_true", help="every entry, translated or not")
-    take = commands.add_parser("import", help="take translations from work files into the catalog")
-    take.add_argument("language")
-    take.add_argument("files", nargs="+", type=Path)
-    take.add_argument("--dry-run", action="store_true",
-                      help="only report the problems of these files' translations")
+    add_work_commands(commands, "one per notebook")
     report = commands.add_parser("check", help="report untranslated, fuzzy and broken entries")
     report.add_argument("languages", nargs="*", help="default: every translations/<lang>.po")
     args = parser.parse_args(argv)
