@@ -10,7 +10,7 @@ COURSE_LANG ?= $(or $(CLV_COURSE_LANG),en)
 # JupyterLab refuses to run as root unless told; root is common in containers.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ARGS ?=
-PYTEST_ARGS ?= -n auto --dist loadgroup
+PYTEST_ARGS ?= -n auto --dist loadgroup --durations=15
 
 .PHONY: lab test install bench clean messages notebooks translations sandbox browser \
 	test-lowest test-newest slides
