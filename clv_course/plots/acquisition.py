@@ -17,15 +17,16 @@ from clv_course.errors import InputError
 from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
 from clv_course.plots import label, money_axis, new_figure, number_axis, paired_money_bars
+from clv_course.plots.palette import BLUE, GREEN, ORANGE, PALE_GREY, RED
 from clv_course.units import Unit, check_unit
 
 __all__ = ["clv_and_cac", "clv_cac_ratio_chart", "payback_curve"]
 
-CLV_COLOUR = "#28b463"
-CAC_COLOUR = "#e67e22"
-RATIO_COLOUR = "#2e86c1"
-BELOW_COLOUR = "#c0392b"
-WAITING_COLOUR = "#aab7b8"
+CLV_COLOUR = GREEN
+CAC_COLOUR = ORANGE
+RATIO_COLOUR = BLUE
+BELOW_COLOUR = RED
+WAITING_COLOUR = PALE_GREY
 #: the x-axis label of a payback curve, per time unit: bar n is the total after n periods'
 #: margins, each received at the start of its period (so bar 1 is at acquisition, not after it)
 PERIOD_LABELS = {"day": N_("Days of margin received (each at the start of its day)"),

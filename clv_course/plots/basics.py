@@ -18,6 +18,7 @@ from clv_course.errors import InputError
 from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
 from clv_course.plots import label, money_axis, new_figure, number_axis
+from clv_course.plots.palette import BLUE, GREEN, PALE_BLUE, PALE_ORANGE, RED, TEXT_GREY
 from clv_course.segments import top_share
 
 # What is plotted, as the axis names it ({currency} is filled in).
@@ -55,15 +56,15 @@ def value_per_customer_histogram(values: pd.Series | np.ndarray, *, currency: st
     shown = array[array <= upper]
 
     figure, axes = new_figure(7.5, 4.2)
-    axes.hist(shown, bins=np.linspace(low, upper, bins + 1), color="#aed6f1", edgecolor="#2e86c1",
+    axes.hist(shown, bins=np.linspace(low, upper, bins + 1), color=PALE_BLUE, edgecolor=BLUE,
               linewidth=0.5)
-    axes.axvspan(min(threshold, upper), upper, color="#f5b041", alpha=0.25, zorder=0,
+    axes.axvspan(min(threshold, upper), upper, color=PALE_ORANGE, alpha=0.25, zorder=0,
                  label=_("Top {top} of customers: {share} of {what}").format(
                      top=fmt(top, "percent", digits=0), share=fmt(share, "percent", digits=0),
                      what=_(_WHAT[what])))
-    axes.axvline(mean, color="#c0392b", linewidth=2,
+    axes.axvline(mean, color=RED, linewidth=2,
                  label=_("Mean: {value}").format(value=fmt(mean, "money", currency=currency)))
-    axes.axvline(median, color="#28b463", linewidth=2, linestyle="--",
+    axes.axvline(median, color=GREEN, linewidth=2, linestyle="--",
                  label=_("Median: {value}").format(value=fmt(median, "money", currency=currency)))
     beyond = int((array > upper).sum())
     if beyond:
@@ -71,7 +72,7 @@ def value_per_customer_histogram(values: pd.Series | np.ndarray, *, currency: st
                                "the right edge").format(
                       count=fmt(beyond, "integer"), limit=fmt(upper, "money", currency=currency, digits=0),
                       largest=fmt(float(array.max()), "money", currency=currency, digits=0)),
-                  transform=axes.transAxes, ha="right", va="center", fontsize=9, color="#555555")
+                  transform=axes.transAxes, ha="right", va="center", fontsize=9, color=TEXT_GREY)
     axes.set_xlim(low, upper)
     axes.legend(loc="upper right")
     label(axes, _(_TITLE[what]), _(_AXIS[what]).format(currency=currency), _("Number of customers"))

@@ -20,16 +20,17 @@ from clv_course.errors import InputError
 from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
 from clv_course.plots import label, money_axis, new_figure, paired_money_bars
+from clv_course.plots.palette import BLACK, BLUE, GREEN, GREY, ORANGE, PALE_BLUE, PURPLE, RED, SKY
 
 __all__ = ["clv_by_group", "value_against_cac"]
 
-REVENUE_COLOUR = "#aed6f1"
-PROFIT_COLOUR = "#28b463"
+REVENUE_COLOUR = PALE_BLUE
+PROFIT_COLOUR = GREEN
 #: the x-axis label for the shop's grouping columns; other names are shown as they are
 #: one colour per acquisition channel of the shop; other groups take the next free colour
-CHANNEL_COLOURS = {"search": "#2e86c1", "social": "#c0392b", "referral": "#28b463",
-                   "marketplace": "#e67e22"}
-SPARE_COLOURS = ["#7d3c98", "#7f8c8d", "#b7950b", "#17a589"]
+CHANNEL_COLOURS = {"search": BLUE, "social": RED, "referral": GREEN,
+                   "marketplace": ORANGE}
+SPARE_COLOURS = [PURPLE, GREY, BLACK, SKY]
 #: the x-axis of value_against_cac, per time unit
 SINCE_FIRST = {"day": N_("Days since the first purchase"),
                "week": N_("Weeks since the first purchase"),

@@ -9,9 +9,10 @@ from clv_course.channels import ESTIMATE_NAMES
 from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
 from clv_course.plots import label, money_axis, new_figure, number_axis, percent_axis
+from clv_course.plots.palette import BLUE, GREEN, GREY, ORANGE, PALE_GREY
 
 #: colours for the channels, so the same channel looks the same in every panel
-_COLOURS = {"own_shop": "#2e86c1", "marketplace": "#e67e22"}
+_COLOURS = {"own_shop": BLUE, "marketplace": ORANGE}
 _CHANNEL_NAMES = {"own_shop": N_("Own shop"), "marketplace": N_("Marketplace")}
 
 
@@ -40,7 +41,7 @@ def channel_comparison(table: pd.DataFrame, *, currency: str, window: str | None
     figure, (money, orders, refunds) = new_figure(11, 3.8, ncols=3)
     channels = list(table.index)
     names = [_channel_name(c) for c in channels]
-    colours = [_COLOURS.get(c, "#7f8c8d") for c in channels]
+    colours = [_COLOURS.get(c, GREY) for c in channels]
     width = 0.38
     positions = range(len(channels))
     aov = money.bar([p - width / 2 for p in positions], table["aov"], width, color=colours,
@@ -74,13 +75,13 @@ def aggregate_estimates(estimates: pd.Series, *, currency: str) -> Figure:
     """Horizontal bars: profit per customer estimated from aggregates, against linked orders."""
     figure, axes = new_figure(7.5, 3.6)
     names = [_(ESTIMATE_NAMES[key]) if key in ESTIMATE_NAMES else str(key) for key in estimates.index]
-    colours = ["#28b463" if key == "linked" else "#95a5a6" for key in estimates.index]
+    colours = [GREEN if key == "linked" else PALE_GREY for key in estimates.index]
     bars = axes.barh(names, estimates.to_list(), color=colours)
     for bar, value in zip(bars, estimates):
         axes.annotate(" " + fmt(value, "money", currency=currency),
                       (bar.get_width(), bar.get_y() + bar.get_height() / 2), va="center", fontsize=9)
     if "linked" in estimates.index:
-        axes.axvline(estimates["linked"], color="#28b463", linestyle="--", linewidth=1)
+        axes.axvline(estimates["linked"], color=GREEN, linestyle="--", linewidth=1)
     axes.invert_yaxis()
     axes.set_xlim(0, max(estimates) * 1.25)
     label(axes, _("Profit per customer: aggregate estimates against linked orders"),

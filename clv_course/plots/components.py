@@ -15,6 +15,8 @@ from clv_course.errors import InputError
 from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
 from clv_course.plots import label, money_axis, new_figure, number_axis, percent_axis
+from clv_course.plots.palette import (BLUE, DARK_ORANGE, GREEN, PALE_BLUE, PALE_ORANGE,
+                                      PALE_PURPLE, PURPLE, RED)
 from clv_course.units import Unit, check_unit
 
 # The unit names as a learner reads them on an axis label.
@@ -47,15 +49,15 @@ def order_value_histogram(amounts: pd.Series | np.ndarray, *, currency: str,
     figure, (whole, zoom) = new_figure(10.0, 4.0, ncols=2)
     low = min(0.0, float(values.min()))
     mean, median = float(values.mean()), float(np.median(values))
-    lines = [(mean, "#c0392b", "-", _("Mean of the orders: {value}")),
-             (median, "#28b463", "--", _("Median: {value}"))]
+    lines = [(mean, RED, "-", _("Mean of the orders: {value}")),
+             (median, GREEN, "--", _("Median: {value}"))]
     if aov is not None:
-        lines.append((float(aov), "#7d3c98", ":", _("AOV net of refunds: {value}")))
+        lines.append((float(aov), PURPLE, ":", _("AOV net of refunds: {value}")))
     cut = float(np.quantile(values, zoom_quantile))
     whole.set_yscale("log")  # before the tick labels: a new scale brings its own
     for axes, top in ((whole, float(values.max())), (zoom, cut)):
         shown = values[values <= top]
-        axes.hist(shown, bins=bins, range=(low, top), color="#aed6f1", edgecolor="#2e86c1",
+        axes.hist(shown, bins=bins, range=(low, top), color=PALE_BLUE, edgecolor=BLUE,
                   linewidth=0.5)
         for value, colour, style, text in lines:
             axes.axvline(value, color=colour, linewidth=2, linestyle=style,
@@ -89,7 +91,7 @@ def lifespan_histogram(lifespans: pd.Series | np.ndarray, *, unit: Unit, bins: i
     zero_share = float(np.mean(values == 0))
     positive = values[values > 0]
     width = (float(positive.max()) / bins) if positive.size else 1.0
-    zeros = axes.bar(-width / 2, zero_share, width=width, color="#f5b041", edgecolor="#af601a",
+    zeros = axes.bar(-width / 2, zero_share, width=width, color=PALE_ORANGE, edgecolor=DARK_ORANGE,
                      linewidth=0.5)
     handles = [zeros]
     names = [_("Lifespan 0 (bought on one day only): {share}").format(
@@ -97,7 +99,7 @@ def lifespan_histogram(lifespans: pd.Series | np.ndarray, *, unit: Unit, bins: i
     if positive.size:
         *_counts, patches = axes.hist(positive, bins=bins, range=(0.0, float(positive.max())),
                                       weights=np.full(positive.size, 1.0 / values.size),
-                                      color="#d7bde2", edgecolor="#7d3c98", linewidth=0.5)
+                                      color=PALE_PURPLE, edgecolor=PURPLE, linewidth=0.5)
         handles.append(patches[0])
         names.append(_("Came back at least once: {share}").format(
             share=fmt(1 - zero_share, "percent", digits=1)))

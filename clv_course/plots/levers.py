@@ -14,6 +14,7 @@ from clv_course.i18n import _
 from clv_course.levers import Baseline
 from clv_course.metrics import discounted_clv_closed_form
 from clv_course.plots import label, money_axis, new_figure, percent_axis
+from clv_course.plots.palette import BLUE, GREEN, GREY, PALE_BLUE, RED, TEXT_GREY
 
 
 def lever_gains(table: pd.DataFrame, *, currency: str) -> Figure:
@@ -25,13 +26,13 @@ def lever_gains(table: pd.DataFrame, *, currency: str) -> Figure:
     figure, axes = new_figure(8.0, 4.5)
     positions = np.arange(len(table))
     width = 0.38
-    pale = axes.bar(positions - width / 2, table["gross_gain"], width, color="#aed6f1",
+    pale = axes.bar(positions - width / 2, table["gross_gain"], width, color=PALE_BLUE,
                     label=_("Gain before the lever's cost"))
     for bar, value in zip(pale, table["gross_gain"]):
         axes.annotate(fmt(value, "money", currency=currency), (bar.get_x() + bar.get_width() / 2,
-                      max(value, 0)), ha="center", va="bottom", fontsize=8, color="#566573")
+                      max(value, 0)), ha="center", va="bottom", fontsize=8, color=TEXT_GREY)
     bars = axes.bar(positions + width / 2, table["net_gain"], width,
-                    color=["#1e8449" if v > 0 else "#c0392b" for v in table["net_gain"]],
+                    color=[GREEN if v > 0 else RED for v in table["net_gain"]],
                     label=_("Gain net of the lever's cost"))
     for bar, value in zip(bars, table["net_gain"]):
         axes.annotate(fmt(value, "money", currency=currency), (bar.get_x() + bar.get_width() / 2,
@@ -56,12 +57,12 @@ def clv_by_retention(baseline: Baseline, *, currency: str, highest: float = 0.9)
     figure, axes = new_figure(6.5, 4.0)
     retention = np.linspace(0.0, highest, 181)
     values = discounted_clv_closed_form(baseline.yearly_margin, retention, baseline.discount_rate)
-    axes.plot(retention, values, color="#2e86c1")
-    axes.scatter([baseline.retention], [baseline.clv], color="#c0392b", zorder=3,
+    axes.plot(retention, values, color=BLUE)
+    axes.scatter([baseline.retention], [baseline.clv], color=RED, zorder=3,
                  label=_("The shop today"))
     threshold = (1 + baseline.discount_rate) / 2
     if threshold < highest:
-        axes.axvline(threshold, color="#7f8c8d", linestyle=":", linewidth=1.2,
+        axes.axvline(threshold, color=GREY, linestyle=":", linewidth=1.2,
                      label=_("Right of this line: 1 % more retention beats 1 % more order value"))
     label(axes, _("CLV rises ever faster as retention rises"),
           _("Yearly retention (share of customers who buy again next year)"),

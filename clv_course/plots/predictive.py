@@ -43,6 +43,7 @@ from clv_course.models.bgnbd import BGNBD
 from clv_course.models.checks import calibration_histogram
 from clv_course.models.sbg import ShiftedBetaGeometric
 from clv_course.plots import label, new_figure, number_axis, percent_axis
+from clv_course.plots.palette import BLUE, GREEN, ORANGE, PALE_BLUE, PURPLE
 from clv_course.summary import customer_summary
 from clv_course.units import Unit, days_per
 
@@ -57,9 +58,9 @@ UNIT_SINGULAR = {"day": N_("day"), "week": N_("week"), "month": N_("month"),
 UNIT_NAMES = {"day": N_("days"), "week": N_("weeks"), "month": N_("months"),
               "quarter": N_("quarters"), "year": N_("years")}
 
-ACTUAL_COLOUR = "#2e86c1"
-MODEL_COLOUR = "#e67e22"
-ONE_TIME_COLOUR = "#a9cce3"
+ACTUAL_COLOUR = BLUE
+MODEL_COLOUR = ORANGE
+ONE_TIME_COLOUR = PALE_BLUE
 #: the purchase models by the names the papers give them
 MODEL_NAMES = {"BGNBD": "BG/NBD", "ParetoNBD": "Pareto/NBD"}
 
@@ -360,7 +361,7 @@ def retention_by_tenure(active: dict[str, list[float]], models: dict[str, Shifte
         raise InputError(_("Give one fitted model per cohort: the cohorts are {cohorts}.").format(
             cohorts=", ".join(active)))
     figure, axes = new_figure(7.0, 4.2)
-    for (name, counts), colour in zip(active.items(), (ACTUAL_COLOUR, MODEL_COLOUR, "#27ae60")):
+    for (name, counts), colour in zip(active.items(), (ACTUAL_COLOUR, MODEL_COLOUR, GREEN)):
         counts = np.asarray(counts, dtype=float)
         observed = counts / np.concatenate([[initial], counts[:-1]])
         periods = np.arange(1, len(counts) + 1)
@@ -395,7 +396,7 @@ def calibration_purchase_histogram(models: PurchaseModel | list[PurchaseModel],
     width = 0.8 / (len(models) + 1)
     bars = [(tables[0]["actual"], ACTUAL_COLOUR, _("Actual"))]
     bars += [(t["expected"], colour, model_name(m))
-             for t, m, colour in zip(tables, models, (MODEL_COLOUR, "#27ae60", "#8e44ad"))]
+             for t, m, colour in zip(tables, models, (MODEL_COLOUR, GREEN, PURPLE))]
     for k, (values, colour, name) in enumerate(bars):
         axes.bar(positions + (k - len(models) / 2) * width, values, width, color=colour,
                  label=name)

@@ -12,6 +12,7 @@ from clv_course.errors import InputError
 from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
 from clv_course.plots import label, new_figure, percent_axis
+from clv_course.plots.palette import BLUE, RED
 from clv_course.units import check_unit
 
 #: the x axis of the heatmap, per time unit: every axis names its unit
@@ -93,8 +94,8 @@ def survival_curves(observed: Sequence[float], *, sbg: Sequence[float],
     figure, axes = new_figure(7.0, 4.0)
     periods = np.arange(len(sbg))
     axes.plot(np.arange(len(observed)), observed, "o", color="black", label=_("Observed"))
-    axes.plot(periods, sbg, "-", color="#2e86c1", label=_("sBG (retention rises with tenure)"))
-    axes.plot(periods, constant, "--", color="#c0392b", label=_("Constant retention rate"))
+    axes.plot(periods, sbg, "-", color=BLUE, label=_("sBG (retention rises with tenure)"))
+    axes.plot(periods, constant, "--", color=RED, label=_("Constant retention rate"))
     axes.axvline(fitted_periods, color="grey", linestyle=":", linewidth=1)
     axes.annotate(_("projection"), (fitted_periods, 0.95), xytext=(4, 0),
                   textcoords="offset points", color="grey")

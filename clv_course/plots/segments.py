@@ -15,6 +15,7 @@ from clv_course.errors import InputError
 from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
 from clv_course.plots import label, new_figure, percent_axis
+from clv_course.plots.palette import BLUE, GREEN, PURPLE, RED
 from clv_course.segments import concentration_curve, top_share, value_deciles
 
 #: title, x label and y label of each figure, per measure
@@ -56,22 +57,22 @@ def concentration_plot(values, *, highlight: float = 0.2, reach: float | None = 
     labels = _labels(_CONCENTRATION_LABELS, measure)
     curve = concentration_curve(values)
     figure, axes = new_figure(6.0, 4.5)
-    axes.plot(curve["customer_share"], curve["value_share"], color="#2e86c1", linewidth=2,
+    axes.plot(curve["customer_share"], curve["value_share"], color=BLUE, linewidth=2,
               label=_("Concentration curve"))
     axes.plot([0, 1], [0, 1], color="grey", linestyle="--", label=_("Equality: all worth the same"))
     share = top_share(values, highlight)
-    axes.plot([highlight, highlight, 0], [0, share, share], color="#c0392b", linestyle=":")
-    axes.scatter([highlight], [share], color="#c0392b", zorder=3)
+    axes.plot([highlight, highlight, 0], [0, share, share], color=RED, linestyle=":")
+    axes.scatter([highlight], [share], color=RED, zorder=3)
     axes.annotate(_("top {customers} bring {value}").format(
         customers=fmt(highlight, "percent", digits=0), value=fmt(share, "percent", digits=1)),
-        (highlight, share), xytext=(12, -18), textcoords="offset points", color="#c0392b")
+        (highlight, share), xytext=(12, -18), textcoords="offset points", color=RED)
     if reach is not None:
         needed = float(curve.loc[curve["value_share"] >= reach - 1e-12, "customer_share"].iloc[0])
-        axes.plot([0, needed, needed], [reach, reach, 0], color="#7d3c98", linestyle=":")
-        axes.scatter([needed], [reach], color="#7d3c98", zorder=3)
+        axes.plot([0, needed, needed], [reach, reach, 0], color=PURPLE, linestyle=":")
+        axes.scatter([needed], [reach], color=PURPLE, zorder=3)
         axes.annotate(_("{customers} bring {value}").format(
             customers=fmt(needed, "percent", digits=1), value=fmt(reach, "percent", digits=0)),
-            (needed, reach), xytext=(12, -18), textcoords="offset points", color="#7d3c98")
+            (needed, reach), xytext=(12, -18), textcoords="offset points", color=PURPLE)
     label(axes, *labels)
     percent_axis(axes, "x")
     percent_axis(axes, "y")
@@ -88,7 +89,7 @@ def decile_plot(values: pd.Series, *, measure: str = "profit") -> Figure:
     deciles = value_deciles(values)
     shares = values.groupby(deciles).sum() / values.sum()
     figure, axes = new_figure(6.5, 3.8)
-    bars = axes.bar(shares.index.astype(str), shares.to_numpy(), color="#28b463")
+    bars = axes.bar(shares.index.astype(str), shares.to_numpy(), color=GREEN)
     for bar, share in zip(bars, shares.to_numpy()):
         axes.annotate(fmt(share, "percent", digits=1), (bar.get_x() + bar.get_width() / 2,
                       max(float(share), 0.0)), ha="center", va="bottom")

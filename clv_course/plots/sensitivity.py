@@ -11,6 +11,7 @@ from clv_course.errors import InputError
 from clv_course.formatting import fmt
 from clv_course.i18n import N_, _
 from clv_course.plots import label, money_axis, new_figure
+from clv_course.plots.palette import BLUE, ORANGE, RED
 from clv_course.units import check_unit
 
 #: the x axis of the convergence chart, per time unit: every axis names its unit
@@ -51,7 +52,7 @@ def convergence(margin: float, retention: float, discount_rate: float, *, max_pe
                            "and no discounting the sum never stops growing."))
     figure, axes = new_figure()
     axes.plot(periods, sums, marker="o", markersize=3, label=_("Sum over the first n periods"))
-    axes.axhline(limit, color="#c0392b", linestyle="--",
+    axes.axhline(limit, color=RED, linestyle="--",
                  label=_("Closed form: {value}").format(value=fmt(limit, "money", currency=currency)))
     axes.set_ylim(0, limit * 1.1)
     label(axes, _("The finite sum approaches the closed form"), _(PERIODS_SUMMED[unit]),
@@ -82,8 +83,8 @@ def tornado(table: pd.DataFrame, *, currency: str) -> Figure:
         change=fmt(change, "percent", digits=0))
     higher = _("Input higher") if change is None else _("Input {change} higher").format(
         change=fmt(change, "percent", digits=0))
-    axes.barh(positions, ordered["low_change"], left=base, color="#e67e22", label=lower)
-    axes.barh(positions, ordered["high_change"], left=base, color="#2e86c1", label=higher)
+    axes.barh(positions, ordered["low_change"], left=base, color=ORANGE, label=lower)
+    axes.barh(positions, ordered["high_change"], left=base, color=BLUE, label=higher)
     axes.axvline(base, color="black", linewidth=1)
     axes.set_yticks(positions, names)
     label(axes, _("Which input moves CLV most (base: {base})").format(
