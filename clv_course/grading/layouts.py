@@ -28,8 +28,6 @@ from pathlib import Path, PurePosixPath
 
 #: an nbgrader inbound hand-in whose maker this machine cannot check (its id is no user here)
 UNCHECKED = "nbgrader-unchecked"
-#: the layouts a student id can come from (an export picks its id column by it)
-ID_SOURCES = ("nbgrader", UNCHECKED, "canvas", "moodle", "folder")
 
 _NBGRADER_INBOUND = re.compile(r"^(?P<student>[^+/]+)\+(?P<assignment>[^+/]+)\+(?P<time>[^+/]+)"
                                r"(?:\+[^/]*)?$")
