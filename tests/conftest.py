@@ -59,3 +59,18 @@ def progress_kept_apart(tmp_path_factory):
     """
     import os
     os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("user-data"))
+
+
+def pytest_collection_finish(session):
+    """Under ``--dist loadgroup`` a test marked ``xdist_group`` must really be grouped.
+
+    The grading classes and the grader benchmark share a worker so that they never
+    grade against each other; pytest 9.2 with pytest-xdist 3.8 silently spread
+    such groups over the workers, so this stops the run instead.
+    """
+    if getattr(session.config.option, "loadgroup", False):
+        loose = [item.nodeid for item in session.items
+                 if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+        if loose:
+            raise pytest.UsageError(f"pytest-xdist did not group {len(loose)} tests marked "
+                                    f"xdist_group, e.g. {loose[0]}")
