@@ -135,11 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         from clv_course.errors import CourseError
         from clv_course.grading.exports import export as export_gradebook
-        from clv_course.grading.exports import students_with_several
+        from clv_course.grading.exports import load_results, students_with_several
         try:
-            for path in export_gradebook(args.gradebook, args.format, args.out, args.assignment):
+            results = load_results(args.gradebook)
+            for path in export_gradebook(args.gradebook, args.format, args.out, args.assignment,
+                                         results=results):
                 print(path)
-            several = students_with_several(args.gradebook)
+            several = students_with_several(results)
             if several and args.format != "gradescope":
                 print(_("{count} students handed in more than one file; each got the points of "
                         "their best one: {students}").format(

@@ -10,7 +10,6 @@ fast checks, once per translated language.
 from __future__ import annotations
 
 import re
-import string
 
 import matplotlib
 import nbformat
@@ -23,6 +22,7 @@ from clv_course.authoring import BUILT_LANGUAGES, masters
 from clv_course.cli import main
 from clv_course.formatting import fmt
 from clv_course.i18n import LOCALE_DIR, _, language
+from clv_course.message_catalogs import fields
 
 matplotlib.use("agg")
 
@@ -53,12 +53,6 @@ def _template():
         return read_po(handle)
 
 
-def _fields(text: str) -> list[tuple[str, str, str]]:
-    """The replacement fields of a str.format message: name, conversion and format spec."""
-    return sorted((name, conversion or "", spec or "") for _literal, name, spec, conversion
-                  in string.Formatter().parse(text) if name is not None)
-
-
 def test_german_is_a_built_language():
     assert "de" in BUILT_LANGUAGES
 
@@ -75,7 +69,7 @@ def test_every_package_message_has_a_translation_that_is_not_fuzzy(code):
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_package_messages_keep_every_placeholder_with_its_format(code):
     broken = [m.id for m in _package_catalog(code) if m.id and m.string
-              and _fields(m.id) != _fields(m.string)]
+              and fields(m.id) != fields(m.string)]
     assert broken == []
 
 

@@ -105,7 +105,7 @@ def _graded_on(client: Any, todo: list, reader: Any,
     """Send the submissions a window at a time; yield each result as it comes back."""
     from distributed import as_completed
 
-    from clv_course.grading.gradebook import _failed, grade_and_judge, read_or_refuse
+    from clv_course.grading.gradebook import failed_result, grade_and_judge, read_or_refuse
     threads = sum(client.nthreads().values()) or 1
     waiting = iter(todo)
     run = uuid.uuid4().hex[:8]
@@ -129,7 +129,7 @@ def _graded_on(client: Any, todo: list, reader: Any,
         try:
             result = future.result()
         except Exception as error:  # noqa: BLE001 - e.g. it killed every worker it was sent to
-            result = _failed(submission, settings["chapter"], error)
+            result = failed_result(submission, settings["chapter"], error)
         future.release()
         yield submission, result
         for new in send(1):

@@ -25,6 +25,7 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -115,10 +116,13 @@ def gradescope_results(result: dict[str, Any]) -> dict[str, Any]:
             "stdout_visibility": "hidden", "tests": tests}
 
 
-def export(gradebook: Path, fmt: str, out: Path | None = None,
-           assignment: str | None = None) -> list[Path]:
-    """Write the import file(s) of ``fmt`` for the gradebook; the paths written."""
-    results = load_results(gradebook)
+def export(gradebook: Path, fmt: str, out: Path | None = None, assignment: str | None = None,
+           results: list[dict[str, Any]] | None = None) -> list[Path]:
+    """Write the import file(s) of ``fmt`` for the gradebook; the paths written.
+
+    ``results`` are the gradebook's, when the caller has read them already.
+    """
+    results = load_results(gradebook) if results is None else results
     if fmt == "canvas":
         path = out or gradebook / "canvas.csv"
         atomic_write(path, canvas_csv(results, assignment or assignment_name(results)))
@@ -141,19 +145,21 @@ def export(gradebook: Path, fmt: str, out: Path | None = None,
         format=fmt, formats=", ".join(FORMATS)))
 
 
-def students_with_several(gradebook: Path) -> list[str]:
+def students_with_several(results: list[dict[str, Any]]) -> list[str]:
     """Students with more than one graded submission: the instructor should look at them.
 
     Several files are often honest (a draft and the final), but only the best one
     is exported, so the instructor is told whose they are.
     """
-    counts: dict[str, int] = {}
-    for result in load_results(gradebook):
-        if "student" in result and not result["student"]:
-            continue
-        student = str(result.get("student") or result["submission"])
-        counts[student] = counts.get(student, 0) + 1
+    counts = Counter(student for student in map(_student_of, results) if student is not None)
     return sorted(student for student, count in counts.items() if count > 1)
+
+
+def _student_of(result: dict[str, Any]) -> str | None:
+    """Whose a result is; None for a hand-in that is no one's (``not_the_students``)."""
+    if "student" in result and not result["student"]:
+        return None
+    return str(result.get("student") or result["submission"])
 
 
 def _one_per_student(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -163,9 +169,9 @@ def _one_per_student(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     best: dict[str, dict[str, Any]] = {}
     for result in results:
-        if "student" in result and not result["student"]:
+        student = _student_of(result)
+        if student is None:
             continue
-        student = str(result.get("student") or result["submission"])
         if student not in best or result["total"] > best[student]["total"]:
             best[student] = result | {"student": student}
     return list(best.values())

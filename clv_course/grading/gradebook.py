@@ -121,7 +121,7 @@ def judged(result: dict[str, Any], seed: int) -> dict[str, Any]:
         "total": total, "max_total": maximum, "exercises": exercises_out}
 
 
-def _failed(submission: Submission, chapter: str, error: BaseException) -> dict[str, Any]:
+def failed_result(submission: Submission, chapter: str, error: BaseException) -> dict[str, Any]:
     """What a submission gets when the grader itself failed on it: zero, a status, the reason."""
     result = _base_result(submission, chapter)
     result.update(status="grader_error", total=0, max_total=0, exercises=[],
@@ -140,7 +140,7 @@ def grade_and_judge(submission: Submission, raw: bytes | Refused, *, chapter: st
     try:  # the error boundary: nothing one submission does reaches another
         return judged(grade_one(submission, raw, chapter=chapter, seed=seed, limits=limits), seed)
     except Exception as error:  # noqa: BLE001 - our own failure on one file
-        return _failed(submission, chapter, error)
+        return failed_result(submission, chapter, error)
 
 
 def read_or_refuse(reader: SubmissionReader, submission: Submission) -> bytes | Refused:
