@@ -171,12 +171,21 @@ def main() -> None:
           f"({'no sandbox' if warning else 'bubblewrap sandbox'}, {args.jobs} jobs)")
     with tempfile.TemporaryDirectory(prefix="clv-bench-grader-") as folder:
         ours, results = run_ours(Path(folder), student, solution, args.submissions, args.jobs)
+        os.environ["CLV_COURSE_WARM_KERNELS"] = "0"  # the same class, each kernel started cold
+        cold, cold_results = run_ours(Path(folder) / "cold", student, solution, args.submissions,
+                                      args.jobs)
+        del os.environ["CLV_COURSE_WARM_KERNELS"]
         on_cluster = run_on_cluster(Path(folder), args.jobs)
         theirs = run_nbgrader(Path(folder), master, solution, args.submissions) \
             if importlib.util.find_spec("nbgrader") else None
         shutil.rmtree(folder, ignore_errors=True)
     print(f"clv-course grade : {ours:7.1f} s  ({args.submissions / ours:.2f} submissions/s, "
           f"{ours / args.submissions * args.jobs:.2f} s per submission per job; {statuses(results)})")
+    same_cold = {r["submission"]: r["total"] for r in cold_results} == \
+        {r["submission"]: r["total"] for r in results}
+    print(f"... kernels started cold: {cold:7.1f} s  ({args.submissions / cold:.2f} submissions/s; "
+          f"{'the same totals' if same_cold else 'DIFFERENT TOTALS'}; warm kernels are "
+          f"{cold / ours:.2f}x faster)")
     if on_cluster is not None:
         seconds, clustered = on_cluster
         same = {r["submission"]: r["total"] for r in clustered} == \
@@ -188,7 +197,8 @@ def main() -> None:
         print("nbgrader is not installed here: `make bench` installs it in .venv-bench")
         return
     print(f"nbgrader autograde: {theirs:7.1f} s  ({args.submissions / theirs:.2f} submissions/s)")
-    print(f"ratio: clv-course is {theirs / ours:.2f}x nbgrader's throughput")
+    print(f"ratio: clv-course is {theirs / ours:.2f}x nbgrader's throughput "
+          f"({theirs / cold:.2f}x with kernels started cold)")
     if on_cluster is not None:
         print(f"ratio on the LocalCluster: {theirs / on_cluster[0]:.2f}x nbgrader's throughput")
 

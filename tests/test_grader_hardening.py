@@ -274,3 +274,29 @@ def test_the_grader_never_dials_a_socket_the_kernel_swapped_in(graded):
 def test_a_file_name_that_splits_cells_in_a_spreadsheet_stays_in_one_quoted_cell(graded):
     text = (graded["out"] / "grades.csv").read_text()
     assert '"x;=1+1;.ipynb"' in text
+
+
+# warm kernels: forks of one zygote, each in a sandbox of its own ----------------------
+
+def _problems(graded, name: str) -> str:
+    return " ".join(graded["results"][f"{name}.ipynb"]["problems"])
+
+
+def test_the_class_was_graded_in_warm_kernels(graded):
+    assert "Kernels start cold" not in graded["stderr"], graded["stderr"][-1000:]
+
+
+def test_a_warm_kernel_finds_nothing_another_submission_left_or_holds(graded):
+    for name in ("warm_b_find", "warm_c_find"):
+        assert "SawAnotherSubmission" not in _problems(graded, name), _problems(graded, name)
+        assert points(graded, name) == FULL
+
+
+def test_a_warm_kernel_keeps_no_privilege_of_the_zygote_it_was_forked_from(graded):
+    for name in ("warm_b_find", "warm_c_find"):
+        assert "KeptPrivileges" not in _problems(graded, name), _problems(graded, name)
+
+
+def test_killing_every_process_it_can_reaches_only_its_own_kernel(graded):
+    assert points(graded, "warm_d_kill_everyone") == FULL
+    assert points(graded, "warm_a_leave") == FULL and points(graded, "right") == FULL

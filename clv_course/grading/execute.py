@@ -41,6 +41,8 @@ OUTPUT_BUDGET = 2_000_000
 MAX_MESSAGE_BYTES = 8 * 2**20
 #: the largest answers file read back (plain answers are far smaller)
 MAX_ANSWERS_BYTES = 5_000_000
+#: seconds a kernel whose line dropped has to be known dead before the drop counts as a cut
+CUT_GRACE = 1.0
 #: how many times a run starts again without a cell that killed the kernel
 MAX_RESTARTS = 3
 #: seconds an interrupted cell gets to stop before its kernel is given up
@@ -147,13 +149,23 @@ class Kernel:
             try:
                 while monitor.poll(0):
                     monitor.recv_multipart()
-                    if self.is_alive():
+                    if self._alive_after(CUT_GRACE):
                         self.oversized = True
             except zmq.ZMQError:
                 pass
 
     def is_alive(self) -> bool:
         raise NotImplementedError
+
+    def _alive_after(self, grace: float) -> bool:
+        """Whether the kernel still lives ``grace`` seconds on: a dying kernel's lines drop
+        a moment before its death is known, and that must not count as a cut line."""
+        deadline = time.monotonic() + grace
+        while self.is_alive():
+            if time.monotonic() >= deadline:
+                return True
+            time.sleep(0.02)
+        return False
 
     def interrupt(self) -> None:
         raise NotImplementedError

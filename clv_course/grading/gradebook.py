@@ -24,7 +24,7 @@ from typing import Any
 
 from clv_course.errors import CourseError
 from clv_course.exercises import chapter_exercises, registry
-from clv_course.grading.kernels import run_contained
+from clv_course.grading.kernels import run_contained, warm_up
 from clv_course.grading.layouts import UNCHECKED
 from clv_course.grading.reports import STATUS_TEXT, atomic_write, status_of, write_gradebook
 from clv_course.grading.runner import derived_seeds, grading_requests, judge_answers
@@ -185,6 +185,8 @@ def grade(paths: list[Path], out: Path, *, chapter: str, jobs: int | None = None
     Dask cluster's workers (see :mod:`~clv_course.grading.cluster`), else here.
     Returns the judged results, one per submission, in the order found.
     """
+    if scheduler is None and bwrap_path() is not None:
+        warm_up()
     if chapter not in chapters():
         raise CourseError(_("There is no chapter {chapter} with exercises; choose one of: "
                             "{chapters}.").format(chapter=chapter, chapters=", ".join(chapters())))

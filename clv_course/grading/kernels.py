@@ -16,13 +16,16 @@ kernel sends can exhaust at most that child, never the class's grader.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 import os
 import queue
 import resource
+import select
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -30,9 +33,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 import zmq
 from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
@@ -41,7 +43,11 @@ from clv_course.collecting import PartRequest
 from clv_course.grading.execute import Kernel, bound_messages, execute, watch_cuts
 from clv_course.grading.sandbox import (Limits, bwrap_path, give_to, limit_setter, mount_scratch,
                                         next_uid, sandbox_command, unmount_scratch)
+from clv_course.grading.zygote import request_kernel, zygote_socket
 from clv_course.i18n import _
+
+if TYPE_CHECKING:  # the grader's children never load nbformat (its schema checks cost seconds)
+    import nbformat
 
 #: seconds a kernel may take to start and answer
 START_TIMEOUT = 60
@@ -58,7 +64,8 @@ class SandboxedKernel(Kernel):
     """
 
     def __init__(self, env: dict[str, str], scratch: Path, limits: Limits,
-                 start_timeout: float = START_TIMEOUT, *, first_files: tuple[Path, ...] = ()) -> None:
+                 start_timeout: float = START_TIMEOUT, *, first_files: tuple[Path, ...] = (),
+                 zygote: Path | None = None) -> None:
         self.uid = uid = next_uid()
         give_to(uid, scratch, *first_files)
         # a new grader-owned folder per start: nothing the kernel made can stand in its place
@@ -67,16 +74,28 @@ class SandboxedKernel(Kernel):
         write_connection_file(str(connection), transport="ipc", ip=str(scratch / "kernel-ipc"))
         give_to(uid, connection)
         os.chmod(self.control, 0o755)
-        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection),
-                "--HistoryManager.enabled=False"]
         sandboxed = bwrap_path() is not None
         # the kernel's own messages go to a file the instructor may read when it fails to start
         self.log = self.control / "kernel.log"
+        self.process: subprocess.Popen | None = None
+        self.line: socket.socket | None = None  # to the zygote's keeper of a warm kernel
+        self.ended: str | None = None  # what the keeper said when the warm kernel ended
         with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(
-                sandbox_command(argv, scratch, uid, read_only=(self.control,)) if sandboxed
-                else argv, env=env, cwd=scratch, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                preexec_fn=limit_setter(limits, sandboxed=sandboxed))
+            if zygote is not None and sandboxed:
+                try:
+                    self.line = request_kernel(
+                        zygote, scratch=scratch, uid=uid, connection=json.loads(
+                            connection.read_text()), env=env, limits=dataclasses.asdict(limits),
+                        log=log.fileno(), timeout=start_timeout)
+                except RuntimeError as error:  # a lost zygote: this kernel starts cold
+                    log.write(f"{error}\n".encode())
+            if self.line is None:
+                argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection),
+                        "--HistoryManager.enabled=False"]
+                self.process = subprocess.Popen(
+                    sandbox_command(argv, scratch, uid, read_only=(self.control,)) if sandboxed
+                    else argv, env=env, cwd=scratch, stdin=subprocess.DEVNULL, stdout=log,
+                    stderr=log, preexec_fn=limit_setter(limits, sandboxed=sandboxed))
         self.context = zmq.Context()
         self.client = BlockingKernelClient(connection_file=str(connection), context=self.context)
         self.client.load_connection_file()
@@ -137,11 +156,21 @@ class SandboxedKernel(Kernel):
                 text = log.read(2000).decode("utf-8", "replace")
         except OSError:
             return ""
-        lines = text.strip().splitlines()
+        lines = text.strip().splitlines() + ([self.ended] if self.ended else [])
         return " | ".join(line for line in lines[-3:] if "without encryption" not in line)[:500]
 
     def is_alive(self) -> bool:
-        return self.process.poll() is None
+        if self.line is not None:  # the keeper says nothing until the kernel has ended
+            if self.ended is not None:
+                return False
+            try:
+                if not select.select([self.line], [], [], 0)[0]:
+                    return True
+                self.ended = self.line.recv(400).decode(errors="replace").strip()
+            except (OSError, ValueError):
+                self.ended = "lost"
+            return False
+        return self.process is not None and self.process.poll() is None
 
     def interrupt(self) -> None:
         self.client.control_channel.send(self.client.session.msg("interrupt_request", {}))
@@ -152,7 +181,10 @@ class SandboxedKernel(Kernel):
                 monitor.close(linger=0)
             self.client.stop_channels()
         finally:
-            _kill(self.process)
+            if self.line is not None:
+                _hang_up(self.line)
+            if self.process is not None:
+                _kill(self.process)
             _kill_user(self.uid)
             shutil.rmtree(self.control, ignore_errors=True)
             self.context.destroy(linger=0)
@@ -166,14 +198,16 @@ def run_contained(notebook: nbformat.NotebookNode, requests: dict[str, list[Part
     process under ``limits.grader_memory_bytes``, given up after the notebook's
     limit and :data:`CHILD_GRACE` more seconds.
     """
-    with tempfile.TemporaryDirectory(prefix="clv-course-grade-") as folder:
+    zygote = zygote_socket()
+    with tempfile.TemporaryDirectory(prefix="g-" if zygote else "clv-course-grade-",
+                                     dir=zygote.parent if zygote else None) as folder:
         scratch = Path(folder) / "scratch"
         scratch.mkdir()
         mounted = mount_scratch(scratch, limits)
         try:
-            fonts = tuple(_share_font_cache(scratch / ".matplotlib"))
-            report = _in_child(json.loads(nbformat.writes(notebook)), requests, data_seed,
-                               language, limits, scratch, fonts)
+            fonts = () if zygote else tuple(_share_font_cache(scratch / ".matplotlib"))
+            report = _in_child(json.loads(json.dumps(notebook)), requests, data_seed,
+                               language, limits, scratch, fonts, zygote)
         finally:
             if mounted:
                 unmount_scratch(scratch)
@@ -192,18 +226,36 @@ def _processes() -> Any:
     with _PROCESSES_LOCK:
         if _PROCESSES is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["clv_course.grading.kernels"])
+            # Each child runs the main module again before it starts (Python 3.11's forkserver
+            # never preloads it), so what the main module imports is loaded here, once.
+            main = getattr(sys.modules["__main__"].__spec__, "name", None)
+            context.set_forkserver_preload(["clv_course.grading.kernels",
+                                            "clv_course.grading.gradebook",
+                                            *([main] if main else [])])
             _PROCESSES = context
         return _PROCESSES
 
 
+def warm_up() -> None:
+    """Start the zygote and the forkserver now, beside the class's listing, not before the first
+    submission; in the background, so a grader that needs neither waits for nothing."""
+    def start() -> None:
+        context = _processes()
+        child = context.Process(target=int, daemon=True)
+        child.start()
+        child.join()
+    threading.Thread(target=start, daemon=True).start()
+    threading.Thread(target=zygote_socket, daemon=True).start()
+
+
 def _in_child(notebook: dict[str, Any], requests: dict[str, list[PartRequest]], data_seed: int,
-              language: str, limits: Limits, scratch: Path, fonts: tuple[Path, ...]) -> dict:
+              language: str, limits: Limits, scratch: Path, fonts: tuple[Path, ...],
+              zygote: Path | None) -> dict:
     """:func:`_drive` in a child process; a child that dies or overstays is a status."""
     context = _processes()
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, daemon=True, args=(
-        sending, notebook, requests, data_seed, language, limits, scratch, fonts))
+        sending, notebook, requests, data_seed, language, limits, scratch, fonts, zygote))
     child.start()
     sending.close()
     report: dict[str, Any] | None = None
@@ -226,12 +278,13 @@ def _in_child(notebook: dict[str, Any], requests: dict[str, list[PartRequest]], 
 
 def _child_main(sending: Any, notebook: dict[str, Any], requests: dict[str, list[PartRequest]],
                 data_seed: int, language: str, limits: Limits, scratch: Path,
-                fonts: tuple[Path, ...]) -> None:
+                fonts: tuple[Path, ...], zygote: Path | None) -> None:
     """In the child: cap its memory, drive the kernel, send back the report (plain data)."""
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (limits.grader_memory_bytes, hard))
     try:
-        report = _drive(notebook, requests, data_seed, language, limits, scratch, fonts)
+        report = _drive(notebook, requests, data_seed, language, limits, scratch, fonts,
+                        zygote)
     except MemoryError:
         report = {"status": "flooded", "answers": {}, "errors": ["grader-memory"]}
     except Exception as error:  # a kernel that never started, a broken channel
@@ -242,7 +295,8 @@ def _child_main(sending: Any, notebook: dict[str, Any], requests: dict[str, list
 
 
 def _drive(notebook: dict[str, Any], requests: dict[str, list[PartRequest]], data_seed: int,
-           language: str, limits: Limits, scratch: Path, fonts: tuple[Path, ...]) -> dict:
+           language: str, limits: Limits, scratch: Path, fonts: tuple[Path, ...],
+           zygote: Path | None = None) -> dict:
     """Run the notebook's cells in sandboxed kernels (a new one after each crash)."""
     env = {"HOME": str(scratch), "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
            "JUPYTER_RUNTIME_DIR": str(scratch / ".jupyter"), "IPYTHONDIR": str(scratch / ".ipython"),
@@ -254,8 +308,26 @@ def _drive(notebook: dict[str, Any], requests: dict[str, list[PartRequest]], dat
         timeout=limits.cell_timeout, answers_dir=scratch, wall_time=limits.wall_time,
         start_kernel=lambda kernel_env: SandboxedKernel(
             {**kernel_env, **env}, scratch, limits, first_files=first.pop() if first else (),
+            zygote=zygote,
             start_timeout=max(5.0, min(START_TIMEOUT,
                                        limits.wall_time - (time.monotonic() - started)))))
+
+
+def _hang_up(line: socket.socket) -> None:
+    """Hang up on a warm kernel's keeper and wait until it has ended the kernel's namespace.
+
+    The keeper kills the namespace's first process, which returns only once every
+    process in it has gone, then closes its end.
+    """
+    try:
+        line.shutdown(socket.SHUT_WR)
+        line.settimeout(10)
+        while line.recv(400):
+            pass
+    except OSError:
+        pass
+    finally:
+        line.close()
 
 
 def _kill_user(uid: int) -> None:

@@ -105,12 +105,8 @@ def _parents(path: Path) -> list[Path]:
     return list(reversed(path.parents))[1:]
 
 
-def sandbox_command(argv: list[str], scratch: Path, uid: int,
-                    read_only: tuple[Path, ...] = ()) -> list[str]:
-    """``argv`` wrapped in bwrap: read-only system, private ``scratch``, no network, no key.
-
-    ``read_only`` are grader-owned folders the kernel may read (its connection file).
-    """
+def _sandbox_base(writable: Path, read_only: tuple[Path, ...] = ()) -> list[str]:
+    """bwrap's arguments for the read-only system, no network, no key, and ``writable``."""
     bwrap = bwrap_path()
     assert bwrap is not None
     command = [bwrap, "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
@@ -118,7 +114,7 @@ def sandbox_command(argv: list[str], scratch: Path, uid: int,
                # a private /tmp first, so what is bound below it (a venv in /tmp) stays visible
                "--dev", "/dev", "--proc", "/proc", "--perms", "01777", "--tmpfs", "/tmp"]
     made: set[Path] = set()
-    for path in [*_readable_paths(), scratch.resolve(), *(p.resolve() for p in read_only)]:
+    for path in [*_readable_paths(), writable.resolve(), *(p.resolve() for p in read_only)]:
         for parent in _parents(path):
             if parent not in made and parent not in (Path("/usr"), Path("/"), Path("/tmp")):
                 command += ["--perms", "0755", "--dir", str(parent)]
@@ -131,11 +127,29 @@ def sandbox_command(argv: list[str], scratch: Path, uid: int,
     command += ["--perms", "0555", "--tmpfs", str(ANSWER_KEY_DIR.resolve())]
     for path in read_only:
         command += ["--ro-bind", str(path.resolve()), str(path.resolve())]
-    command += ["--bind", str(scratch), str(scratch), "--chdir", str(scratch),
-                "--setenv", "HOME", str(scratch), "--setenv", "TMPDIR", str(scratch),
-                "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-                "--inh-caps=-all", "--bounding-set=-all", "--", *argv]
-    return command
+    return command + ["--bind", str(writable), str(writable)]
+
+
+def sandbox_command(argv: list[str], scratch: Path, uid: int,
+                    read_only: tuple[Path, ...] = ()) -> list[str]:
+    """``argv`` wrapped in bwrap: read-only system, private ``scratch``, no network, no key.
+
+    ``read_only`` are grader-owned folders the kernel may read (its connection file).
+    """
+    return _sandbox_base(scratch, read_only) + [
+        "--chdir", str(scratch), "--setenv", "HOME", str(scratch), "--setenv", "TMPDIR",
+        str(scratch), "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+        "--inh-caps=-all", "--bounding-set=-all", "--", *argv]
+
+
+def zygote_command(argv: list[str], pool: Path) -> list[str]:
+    """``argv`` as the zygote (see :mod:`~clv_course.grading.zygote`): the kernels' sandbox,
+    the pool folder, and only the capabilities it needs to build each kernel's own."""
+    from clv_course.grading.zygote import CAPABILITIES
+    command = _sandbox_base(pool) + ["--chdir", "/", "--cap-drop", "ALL"]
+    for capability in CAPABILITIES:
+        command += ["--cap-add", capability]
+    return command + ["--", *argv]
 
 
 def limit_setter(limits: Limits, *, sandboxed: bool) -> Callable[[], None]:

@@ -155,6 +155,79 @@ for name in os.listdir("/proc/self/fd"):
 time.sleep(3)
 """
 
+# 3. warm kernels: every kernel is a fork of one zygote; nothing may pass between two of them
+_SHARED_PLACES = """
+import ctypes, os, socket, time
+PLACES = ["/tmp", "/dev/shm", "/var/tmp", "/run", "/dev/mqueue", "/dev", os.getcwd(),
+          os.path.dirname(os.getcwd()), os.path.dirname(os.path.dirname(os.getcwd()))]
+MARK, PORT, SHM_KEY = "clv-warm-marker", 47613, 0xC1C0
+libc = ctypes.CDLL(None)
+"""
+#: leaves a mark wherever it can and holds an abstract socket, a port and a shared memory key
+LEAVE_MARKS = _SHARED_PLACES + """
+left = []
+for place in PLACES:
+    try:
+        with open(os.path.join(place, MARK), "w") as mark:
+            mark.write("was here")
+        left.append(place)
+    except OSError:
+        pass
+held = []
+for family, address in ((socket.AF_UNIX, "\\0" + MARK), (socket.AF_INET, ("127.0.0.1", PORT))):
+    try:
+        server = socket.socket(family)
+        server.bind(address)
+        server.listen(4)
+        held.append(server)
+    except OSError:
+        pass
+libc.shmget(SHM_KEY, 4096, 0o1666)  # IPC_CREAT
+time.sleep(6)
+"""
+#: looks for any of those marks for eight seconds; raises SawAnotherSubmission if one is there
+FIND_MARKS = _SHARED_PLACES + """
+def seen():
+    hits = [place for place in PLACES if os.path.exists(os.path.join(place, MARK))]
+    for family, address in ((socket.AF_UNIX, "\\0" + MARK), (socket.AF_INET, ("127.0.0.1", PORT))):
+        try:
+            socket.socket(family).connect(address)
+            hits.append(str(address))
+        except OSError:
+            pass
+    if libc.shmget(SHM_KEY, 0, 0) != -1:
+        hits.append("shm")
+    others = [pid for pid in os.listdir("/proc") if pid.isdigit()
+              and os.stat(f"/proc/{pid}").st_uid not in (os.getuid(), 0)]
+    return hits + [f"process {pid}" for pid in others]
+hits = []
+for _ in range(8):
+    hits += seen()
+    time.sleep(1)
+if hits:
+    raise type("SawAnotherSubmission", (Exception,), {})(sorted(set(hits)))
+"""
+#: raises KeptPrivileges if the kernel could become root, mount, or has any capability left
+CHECK_PRIVILEGES = """
+import os, subprocess
+status = open("/proc/self/status").read()
+kept = [line for line in status.splitlines()
+        if line.startswith("Cap") and int(line.split()[1], 16)]
+if "NoNewPrivs:\\t1" not in status:
+    kept.append("new privileges")
+for attempt in (lambda: os.setuid(0), lambda: os.setgid(0), lambda: os.chroot("/")):
+    try:
+        attempt()
+        kept.append("root")
+    except OSError:
+        pass
+if subprocess.run(["mount", "-t", "tmpfs", "x", os.getcwd()], capture_output=True).returncode == 0:
+    kept.append("mount")
+if kept:
+    raise type("KeptPrivileges", (Exception,), {})(kept)
+"""
+KILL_EVERYONE = "import os, signal\nos.kill(-1, signal.SIGKILL)"
+
 
 def build(root: Path, folder: Path, secret: Path, host_socket: Path) -> dict[str, Path]:
     """Write the hostile class into ``folder``; returns name -> path of each submission."""
@@ -190,6 +263,10 @@ def build(root: Path, folder: Path, secret: Path, host_socket: Path) -> dict[str
         "a/x": right,
         "b/x": untouched,
         "x-2": _with(right, "margin_rate_by_channel = None"),
+        "warm_a_leave": _with(right, LEAVE_MARKS),
+        "warm_b_find": _with(right, FIND_MARKS, CHECK_PRIVILEGES, at=1),
+        "warm_c_find": _with(right, FIND_MARKS, CHECK_PRIVILEGES),
+        "warm_d_kill_everyone": _with(right, KILL_EVERYONE, at=1),
     }
     paths = {}
     for name, notebook in notebooks.items():
