@@ -206,7 +206,8 @@ def test_a_sandboxed_submission_cannot_read_write_or_reach_the_network(tmp_path)
     import subprocess
     import sys
 
-    from clv_course.grading.sandbox import give_to, limit_setter, next_uid, sandbox_command
+    from clv_course.grading.sandbox import (give_to, limit_setter, next_uid, passed_fds,
+                                            sandbox_command)
     secret = tmp_path / "instructor" / "secret.txt"
     secret.parent.mkdir()
     secret.write_text("the answers")
@@ -228,9 +229,32 @@ def test_a_sandboxed_submission_cannot_read_write_or_reach_the_network(tmp_path)
         "print(read, write, net, own)\n")
     command = sandbox_command([sys.executable, "-c", script], scratch, uid)
     done = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                          pass_fds=passed_fds(command),
                           preexec_fn=limit_setter(LIMITS, sandboxed=True))
     assert done.stdout.split() == ["no", "no", "no", "yes"], done.stderr
     assert not (gradebook / "grades.csv").exists()
+
+
+@needs_bwrap
+def test_a_cold_kernel_reaches_no_keyring_and_makes_no_user_namespace(tmp_path):
+    import subprocess
+    import sys
+
+    from clv_course.grading.sandbox import (give_to, limit_setter, next_uid, passed_fds,
+                                            sandbox_command)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    uid = next_uid()
+    give_to(uid, scratch)
+    script = ("import ctypes, errno, platform\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+              "print(libc.unshare(0x10000000), ctypes.get_errno() == errno.EPERM)\n"
+              "if platform.machine() == 'x86_64':\n"
+              "    print(libc.syscall(250, 0, -3, 0), ctypes.get_errno() == errno.EPERM)\n")
+    command = sandbox_command([sys.executable, "-c", script], scratch, uid)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60,
+                          pass_fds=passed_fds(command),
+                          preexec_fn=limit_setter(LIMITS, sandboxed=True))
+    assert set(done.stdout.split()) == {"-1", "True"}, done.stderr
 
 
 def test_without_a_sandbox_the_grader_refuses_unless_told(tmp_path, monkeypatch, capsys):

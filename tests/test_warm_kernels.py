@@ -99,6 +99,32 @@ def test_a_warm_kernel_runs_as_its_own_user_without_capabilities(scratch):
         30) is None
 
 
+def test_a_warm_kernel_reaches_no_keyring_and_makes_no_user_namespace(scratch):
+    assert scratch.kernel().run(
+        "import ctypes, errno\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+        "assert libc.unshare(0x10000000) == -1 and ctypes.get_errno() == errno.EPERM\n"
+        "import platform\nif platform.machine() == 'x86_64':\n"
+        "    assert libc.syscall(250, 0, -3, 0) == -1 and ctypes.get_errno() == errno.EPERM",
+        30) is None
+
+
+def test_a_warm_kernel_has_terminals_of_its_own(scratch):
+    other = scratch.kernel()
+    assert other.run("import os\nheld = os.openpty()", 30) is None
+    assert scratch.kernel().run("import os\nassert [n for n in os.listdir('/dev/pts') "
+                                "if n.isdigit()] == []\nmine = os.openpty()", 30) is None
+
+
+def test_a_lost_zygote_is_the_graders_failure_not_the_notebooks(scratch):
+    from clv_course.grading.execute import KernelLost
+    kernel = scratch.kernel()
+    zygote._ZYGOTE.stop_process_only()
+    with pytest.raises(KernelLost):
+        kernel.run("import time\ntime.sleep(5)", 30)
+    assert scratch.path.is_dir()  # the runs still in the old pool keep their folders
+    assert zygote.zygote_socket() not in (None, scratch.socket)  # the next run gets a new one
+
+
 def test_closing_a_warm_kernel_ends_everything_it_started(scratch):
     kernel = scratch.kernel()
     assert kernel.run("import subprocess\nsubprocess.Popen(['sleep', '300'])", 30) is None

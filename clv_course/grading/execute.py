@@ -59,6 +59,10 @@ class _DeadKernel(Exception):
     """The kernel died while a cell ran."""
 
 
+class KernelLost(Exception):
+    """The kernel was lost with what started it (a warm kernel's zygote), not by its own code."""
+
+
 def code_cells(notebook: dict[str, Any]) -> list[tuple[str, str]]:
     """(id, source) of each code cell of a notebook given as parsed JSON."""
     cells = []
@@ -141,6 +145,8 @@ class Kernel:
     output_bytes = 0
     #: set when the kernel sent a message above :data:`MAX_MESSAGE_BYTES` (its line was cut)
     oversized = False
+    #: set when the kernel ended with what started it, not by anything it ran
+    lost = False
     monitors: list[Any] = []
 
     def _note_cuts(self) -> None:
@@ -199,6 +205,8 @@ class Kernel:
             # checked after every message too: a kernel that keeps talking still runs out of time
             self._note_cuts()
             if self.oversized or not self.is_alive():  # a cut line is given up like a dead one
+                if self.lost:
+                    raise KernelLost
                 raise _DeadKernel
             over_budget = self.output_bytes > OUTPUT_BUDGET * 2
             if time.monotonic() > deadline or (over_budget and not interrupted):

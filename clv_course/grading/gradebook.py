@@ -100,7 +100,7 @@ def grade_one(submission: Submission, raw: bytes | Refused, *, chapter: str, see
 
 #: statuses of files that were never run: their parts say why instead of judging nothing
 NOT_RUN = ("not_a_notebook", "wrong_notebook", "symlink", "too_large", "not_the_students",
-           "changed")
+           "changed", "grader_error")
 
 
 def judged(result: dict[str, Any], seed: int) -> dict[str, Any]:

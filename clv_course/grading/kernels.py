@@ -40,9 +40,10 @@ from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
 from clv_course.collecting import PartRequest
-from clv_course.grading.execute import Kernel, bound_messages, execute, watch_cuts
+from clv_course.grading.execute import Kernel, KernelLost, bound_messages, execute, watch_cuts
 from clv_course.grading.sandbox import (Limits, bwrap_path, give_to, limit_setter, mount_scratch,
-                                        next_uid, sandbox_command, unmount_scratch)
+                                        next_uid, passed_fds, sandbox_command,
+                                        unmount_scratch)
 from clv_course.grading.zygote import request_kernel, zygote_socket
 from clv_course.i18n import _
 
@@ -92,10 +93,16 @@ class SandboxedKernel(Kernel):
             if self.line is None:
                 argv = [sys.executable, "-m", "ipykernel_launcher", "-f", str(connection),
                         "--HistoryManager.enabled=False"]
-                self.process = subprocess.Popen(
-                    sandbox_command(argv, scratch, uid, read_only=(self.control,)) if sandboxed
-                    else argv, env=env, cwd=scratch, stdin=subprocess.DEVNULL, stdout=log,
-                    stderr=log, preexec_fn=limit_setter(limits, sandboxed=sandboxed))
+                command = sandbox_command(argv, scratch, uid, read_only=(self.control,)) \
+                    if sandboxed else argv
+                try:
+                    self.process = subprocess.Popen(
+                        command, env=env, cwd=scratch, stdin=subprocess.DEVNULL, stdout=log,
+                        stderr=log, pass_fds=passed_fds(command),
+                        preexec_fn=limit_setter(limits, sandboxed=sandboxed))
+                finally:
+                    for fd in passed_fds(command):
+                        os.close(fd)
         self.context = zmq.Context()
         self.client = BlockingKernelClient(connection_file=str(connection), context=self.context)
         self.client.load_connection_file()
@@ -168,7 +175,9 @@ class SandboxedKernel(Kernel):
                     return True
                 self.ended = self.line.recv(400).decode(errors="replace").strip()
             except (OSError, ValueError):
-                self.ended = "lost"
+                self.ended = ""
+            # the keeper says how the kernel ended; silence means the zygote itself was lost
+            self.lost = not self.ended.startswith("exit")
             return False
         return self.process is not None and self.process.poll() is None
 
@@ -287,6 +296,8 @@ def _child_main(sending: Any, notebook: dict[str, Any], requests: dict[str, list
                         zygote)
     except MemoryError:
         report = {"status": "flooded", "answers": {}, "errors": ["grader-memory"]}
+    except KernelLost:  # not the notebook's doing: grading it again gives it its due
+        report = {"status": "grader_error", "answers": {}, "errors": ["grader: zygote lost"]}
     except Exception as error:  # a kernel that never started, a broken channel
         report = {"status": "crashed", "answers": {},
                   "errors": [f"{type(error).__name__}: {error}"[:300]]}

@@ -30,6 +30,7 @@ from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
+from clv_course.grading import seccomp
 from clv_course.i18n import _
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -37,18 +38,20 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 ANSWER_KEY_DIR = PACKAGE_DIR / "exercises"
 #: kernels run as unprivileged users from this id on, a new one for every kernel
 FIRST_UID = 100_000
-_USERS_PER_GRADER = 4096
+#: user ids per grading process: one per kernel it starts (a notebook restarts a few times)
+_USERS_PER_PROCESS = 64
 _kernels_started = itertools.count()
 
 
 def next_uid() -> int:
-    """A user id no other kernel of this grader (or, very likely, of another) is using.
+    """A user id no kernel of another running grading process can have.
 
     Every kernel gets its own, so the process limit is its own too, and what one
     submission leaves running can never take the next one's processes or files.
+    The block comes from the process id, which no two running processes share.
     """
-    return FIRST_UID + (os.getpid() % 10_000) * _USERS_PER_GRADER \
-        + next(_kernels_started) % _USERS_PER_GRADER
+    return FIRST_UID + os.getpid() * _USERS_PER_PROCESS \
+        + next(_kernels_started) % _USERS_PER_PROCESS
 
 
 #: seconds one cell may run before it is interrupted: the one default everywhere
@@ -136,10 +139,17 @@ def sandbox_command(argv: list[str], scratch: Path, uid: int,
 
     ``read_only`` are grader-owned folders the kernel may read (its connection file).
     """
-    return _sandbox_base(scratch, read_only) + [
+    filter_file = seccomp.program_file()
+    return _sandbox_base(scratch, read_only) + (
+        ["--seccomp", str(filter_file)] if filter_file is not None else []) + [
         "--chdir", str(scratch), "--setenv", "HOME", str(scratch), "--setenv", "TMPDIR",
         str(scratch), "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
         "--inh-caps=-all", "--bounding-set=-all", "--", *argv]
+
+
+def passed_fds(command: list[str]) -> tuple[int, ...]:
+    """The file descriptors a sandbox command names (its seccomp filter), for Popen."""
+    return tuple(int(command[i + 1]) for i, part in enumerate(command) if part == "--seccomp")
 
 
 def zygote_command(argv: list[str], pool: Path) -> list[str]:

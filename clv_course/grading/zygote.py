@@ -42,6 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from clv_course.grading import seccomp
 from clv_course.i18n import _
 
 #: what the zygote imports before it forks: what the chapters' kernels spend their start on
@@ -137,19 +138,24 @@ class Zygote:
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def stop(self) -> None:
+    def stop_process_only(self) -> None:
+        """End the zygote and every kernel forked from it; the pool stays (see :meth:`stop`)."""
         if self.process is not None and self.process.poll() is None:
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
             self.process.wait()
+
+    def stop(self) -> None:
+        self.stop_process_only()
         if self._mounted:
             _run("umount", "--lazy", str(self.pool))
         shutil.rmtree(self.pool, ignore_errors=True)
 
 
 _ZYGOTE: Zygote | None = None
+_RETIRED: list[Zygote] = []
 _FAILED = False
 _LOCK = threading.Lock()
 
@@ -166,12 +172,14 @@ def zygote_socket() -> Path | None:
         return None
     with _LOCK:
         if _ZYGOTE is not None and not _ZYGOTE.alive():
-            _ZYGOTE.stop()
+            # its pool still holds the folders of runs that are ending: removed at exit
+            _RETIRED.append(_ZYGOTE)
             _ZYGOTE = None
         if _ZYGOTE is None and not _FAILED:
             try:
                 _ZYGOTE = Zygote(zygote_environment())
-                atexit.register(stop_zygote)
+                if not _RETIRED:
+                    atexit.register(stop_zygote)
             except (OSError, RuntimeError) as error:
                 _FAILED = True
                 line = _("Kernels start cold, each in a sandbox bwrap starts (slower, as safe): "
@@ -183,9 +191,10 @@ def zygote_socket() -> Path | None:
 def stop_zygote() -> None:
     global _ZYGOTE
     with _LOCK:
-        if _ZYGOTE is not None:
-            _ZYGOTE.stop()
-            _ZYGOTE = None
+        for zygote in [*_RETIRED, *([_ZYGOTE] if _ZYGOTE is not None else [])]:
+            zygote.stop()
+        _RETIRED.clear()
+        _ZYGOTE = None
 
 
 def zygote_environment() -> dict[str, str]:
@@ -266,9 +275,11 @@ def serve(pool: str) -> None:
     while True:
         try:
             connection, _address = listener.accept()
-        except InterruptedError:
+            child = os.fork()
+        except OSError:  # out of processes or memory for a moment: that request waits
+            time.sleep(0.1)
             continue
-        if os.fork() == 0:
+        if child == 0:
             listener.close()
             code = 1
             try:
@@ -346,9 +357,15 @@ def _init(request: dict[str, Any], pool: Path, log: int) -> None:
     # held open, as the fresh /tmp below may cover the pool (it usually lies under /tmp)
     held = os.open(scratch, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW)
     _mount("proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
-    _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=1777,size=16m")
+    size = f"size={int(request['limits']['scratch_bytes'])}"
+    _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, f"mode=1777,{size}")
     if os.path.isdir("/dev/shm"):
-        _mount("tmpfs", "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=1777,size=16m")
+        _mount("tmpfs", "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV, f"mode=1777,{size}")
+    if os.path.isdir("/dev/pts"):  # terminals of its own, not the zygote's, which all share
+        _mount("devpts", "/dev/pts", "devpts", _MS_NOSUID | _MS_NOEXEC,
+               "newinstance,ptmxmode=0666,mode=0620")
+        if os.path.exists("/dev/ptmx"):
+            _mount("/dev/pts/ptmx", "/dev/ptmx", None, _MS_BIND)
     # the pool is covered by an empty folder with only this submission's scratch in it
     os.makedirs(pool, 0o755, exist_ok=True)
     _mount("tmpfs", str(pool), "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=0755,size=1m")
@@ -391,6 +408,7 @@ def _drop_everything(uid: int) -> None:
             f"{name}={status[name].strip()}" for name in ("CapInh", "CapPrm", "CapEff", "CapBnd",
                                                           "CapAmb")))
     _libc_call("prctl", _PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    seccomp.install()  # no keyrings, no user namespaces (see clv_course.grading.seccomp)
 
 
 class _CapHeader(ctypes.Structure):

@@ -223,6 +223,12 @@ for attempt in (lambda: os.setuid(0), lambda: os.setgid(0), lambda: os.chroot("/
         pass
 if subprocess.run(["mount", "-t", "tmpfs", "x", os.getcwd()], capture_output=True).returncode == 0:
     kept.append("mount")
+import ctypes, platform
+libc = ctypes.CDLL(None)
+if platform.machine() == "x86_64" and libc.syscall(250, 0, -3, 0) > 0:  # the session keyring
+    kept.append("keyring")
+if subprocess.run(["unshare", "-U", "true"], capture_output=True).returncode == 0:
+    kept.append("user namespace")
 if kept:
     raise type("KeptPrivileges", (Exception,), {})(kept)
 """
