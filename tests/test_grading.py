@@ -9,6 +9,9 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -201,23 +204,28 @@ def test_release_writes_the_student_notebooks_of_the_chosen_chapters(tmp_path, c
 needs_bwrap = pytest.mark.skipif(bwrap_path() is None, reason="bubblewrap is not installed")
 
 
-@needs_bwrap
-def test_a_sandboxed_submission_cannot_read_write_or_reach_the_network(tmp_path):
-    import subprocess
-    import sys
-
+def _in_sandbox(tmp_path: Path, script: str) -> subprocess.CompletedProcess:
+    """``script`` run by Python in a cold kernel's sandbox, as a kernel's own user."""
     from clv_course.grading.sandbox import (give_to, limit_setter, next_uid, passed_fds,
                                             sandbox_command)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    uid = next_uid()
+    give_to(uid, scratch)
+    command = sandbox_command([sys.executable, "-c", script], scratch, uid)
+    return subprocess.run(command, capture_output=True, text=True, timeout=60,
+                          pass_fds=passed_fds(command),
+                          preexec_fn=limit_setter(LIMITS, sandboxed=True))
+
+
+@needs_bwrap
+def test_a_sandboxed_submission_cannot_read_write_or_reach_the_network(tmp_path):
     secret = tmp_path / "instructor" / "secret.txt"
     secret.parent.mkdir()
     secret.write_text("the answers")
     gradebook = tmp_path / "gradebook"
     gradebook.mkdir()
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    uid = next_uid()
-    give_to(uid, scratch)
-    script = (
+    done = _in_sandbox(tmp_path, (
         "import socket\n"
         "def attempt(action):\n"
         "    try:\n        action()\n        return 'yes'\n"
@@ -226,34 +234,18 @@ def test_a_sandboxed_submission_cannot_read_write_or_reach_the_network(tmp_path)
         f"write = attempt(lambda: open({str(gradebook / 'grades.csv')!r}, 'w').write('x'))\n"
         "net = attempt(lambda: socket.create_connection(('1.1.1.1', 80), timeout=3))\n"
         "own = attempt(lambda: open('mine.txt', 'w').write('x'))\n"
-        "print(read, write, net, own)\n")
-    command = sandbox_command([sys.executable, "-c", script], scratch, uid)
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60,
-                          pass_fds=passed_fds(command),
-                          preexec_fn=limit_setter(LIMITS, sandboxed=True))
+        "print(read, write, net, own)\n"))
     assert done.stdout.split() == ["no", "no", "no", "yes"], done.stderr
     assert not (gradebook / "grades.csv").exists()
 
 
 @needs_bwrap
 def test_a_cold_kernel_reaches_no_keyring_and_makes_no_user_namespace(tmp_path):
-    import subprocess
-    import sys
-
-    from clv_course.grading.sandbox import (give_to, limit_setter, next_uid, passed_fds,
-                                            sandbox_command)
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    uid = next_uid()
-    give_to(uid, scratch)
-    script = ("import ctypes, errno, platform\nlibc = ctypes.CDLL(None, use_errno=True)\n"
-              "print(libc.unshare(0x10000000), ctypes.get_errno() == errno.EPERM)\n"
-              "if platform.machine() == 'x86_64':\n"
-              "    print(libc.syscall(250, 0, -3, 0), ctypes.get_errno() == errno.EPERM)\n")
-    command = sandbox_command([sys.executable, "-c", script], scratch, uid)
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60,
-                          pass_fds=passed_fds(command),
-                          preexec_fn=limit_setter(LIMITS, sandboxed=True))
+    done = _in_sandbox(tmp_path, (
+        "import ctypes, errno, platform\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+        "print(libc.unshare(0x10000000), ctypes.get_errno() == errno.EPERM)\n"
+        "if platform.machine() == 'x86_64':\n"
+        "    print(libc.syscall(250, 0, -3, 0), ctypes.get_errno() == errno.EPERM)\n"))
     assert set(done.stdout.split()) == {"-1", "True"}, done.stderr
 
 
