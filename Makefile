@@ -13,7 +13,7 @@ LAB_ARGS ?=
 PYTEST_ARGS ?= -n auto --dist loadgroup --durations=15
 
 .PHONY: lab test install bench clean messages notebooks translations sandbox browser \
-	test-lowest test-newest slides
+	test-oldest test-lowest test-newest slides
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,10 +64,12 @@ bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bench_loader.py
 
 # The versions we declare are the versions we test. `make test` (and CI) resolves the newest
-# releases within our bounds once, into .venv. These two build their own environments and run
-# the fast tests (-m "not slow") there; CI does not run them by default.
-#   make test-lowest  - every direct dependency at its lower bound (constraints/lowest.txt)
-#   make test-newest  - the newest releases of everything, upgraded on every run
+# releases within our bounds once, into .venv. These build their own environments; CI does not
+# run them (with them it would take far longer than its limit).
+#   make test-oldest  - the whole suite with every direct dependency at its lower bound
+#                       (constraints/lowest.txt)
+#   make test-lowest  - the same environment, the fast tests (-m "not slow") only
+#   make test-newest  - the fast tests on the newest releases of everything, upgraded every run
 LOWEST_VENV := .venv-lowest
 NEWEST_VENV := .venv-newest
 FAST_ARGS   ?= -m "not slow"
@@ -78,6 +80,9 @@ $(LOWEST_VENV)/.installed: pyproject.toml constraints/lowest.txt
 	$(LOWEST_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(LOWEST_VENV)/bin/python -m pip install --quiet -c constraints/lowest.txt -e ".[test]"
 	touch $@
+
+test-oldest: $(LOWEST_VENV)/.installed sandbox browser
+	$(LOWEST_VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 test-lowest: $(LOWEST_VENV)/.installed sandbox browser
 	$(LOWEST_VENV)/bin/python -m pytest $(PYTEST_ARGS) $(FAST_ARGS)

@@ -1,10 +1,11 @@
 """The JupyterLab settings ``make lab`` opens the course with, one folder per language.
 
 A learner who asks for German (``CLV_COURSE_LANG=de make lab``) should find
-JupyterLab's own menus in German too, through its language pack, and nobody
-should be asked about Jupyter news on their first visit. Both are user settings
+JupyterLab's own menus in German too, through its language pack; nobody should
+be asked about Jupyter news on their first visit; and every cell of a chapter is
+in the page (no windowing), for the browser's find and for screen readers. All are user settings
 of JupyterLab, so ``make lab`` points ``$JUPYTERLAB_SETTINGS_DIR`` at
-``.venv/lab-settings/<lang>/`` and this module writes the two files there.
+``.venv/lab-settings/<lang>/`` and this module writes the files there.
 A file that already exists is left alone: a setting the learner changed stays.
 """
 
@@ -28,6 +29,11 @@ def settings_files(language: str) -> dict[str, dict]:
             {"locale": LAB_LOCALES[language]},
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
             {"fetchNews": "false", "checkForUpdates": False},
+        # every cell in the page, not only those in view: the browser's find and a screen
+        # reader see the whole chapter (our chapters are short), and JupyterLab 4.2-4.5 keep
+        # widgets below the fold from showing otherwise
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings":
+            {"windowingMode": "none"},
     }
 
 

@@ -23,7 +23,7 @@ import pytest
 from clv_course import i18n
 from clv_course.authoring import BUILT_LANGUAGES
 from clv_course.i18n import _
-from clv_course.lab_settings import LAB_LOCALES
+from clv_course.lab_settings import LAB_LOCALES, write_settings
 from tests.support.servers import wait_until_serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -57,16 +57,12 @@ def _free_port() -> int:
 
 
 def _settings(directory: Path, locale: str = "en") -> Path:
-    """Settings for one run: no news toast, no autosave (the notebooks are the repo's files)."""
-    for plugin, values in {
-        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
-                                                        "checkForUpdates": False},
-        "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
-        "@jupyterlab/translation-extension/plugin": {"locale": locale},
-    }.items():
-        target = directory / f"{plugin}.jupyterlab-settings"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(values), encoding="utf-8")
+    """The settings ``make lab`` gives the learner, and no autosave (the notebooks are ours)."""
+    language = next(code for code, name in LAB_LOCALES.items() if name == locale)
+    write_settings(language, directory)
+    target = directory / "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"autosave": False}), encoding="utf-8")
     return directory
 
 

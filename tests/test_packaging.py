@@ -143,3 +143,9 @@ def test_lowest_and_newest_have_their_own_environments_and_run_the_fast_tests(ro
     for target in ("test-lowest", "test-newest"):
         assert "$(FAST_ARGS)" in _recipe(makefile, target)
         assert target not in _recipe(makefile, "test")
+
+
+def test_the_oldest_environment_runs_the_whole_suite(root):
+    oldest = _recipe((root / "Makefile").read_text(), "test-oldest")
+    assert "$(LOWEST_VENV)/bin/python -m pytest $(PYTEST_ARGS)" in oldest
+    assert "$(FAST_ARGS)" not in oldest
