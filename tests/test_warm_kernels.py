@@ -88,6 +88,17 @@ def test_a_warm_kernel_sees_only_its_own_scratch_folder_in_the_pool(scratch):
         "assert sorted(os.listdir(folder)) == ['kernel.json', 'scratch']", 30) is None
 
 
+def test_a_warm_kernel_sees_the_package_and_its_data_but_not_the_answer_key(scratch):
+    # the course may lie under /tmp (a clean clone), which each kernel gets afresh
+    assert scratch.kernel().run(
+        "import os, importlib\nimport clv_course\nfrom clv_course.datasets import datasets_dir\n"
+        "importlib.import_module('clv_course.sensitivity')\n"
+        "assert os.listdir(datasets_dir())\n"
+        "assert os.listdir(os.path.join(clv_course.__path__[0], 'exercises')) == []\n"
+        "open(os.path.join(clv_course.__path__[0], 'x'), 'w')", 30) in ("PermissionError",
+                                                                          "OSError")
+
+
 def test_a_warm_kernel_runs_as_its_own_user_without_capabilities(scratch):
     kernel = scratch.kernel()
     assert kernel.run(

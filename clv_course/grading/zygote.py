@@ -30,6 +30,7 @@ import importlib.util
 import json
 import os
 import random
+import re
 import select
 import shutil
 import signal
@@ -356,9 +357,17 @@ def _init(request: dict[str, Any], pool: Path, log: int) -> None:
     scratch, uid = Path(request["scratch"]), request["uid"]
     # held open, as the fresh /tmp below may cover the pool (it usually lies under /tmp)
     held = os.open(scratch, os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW)
+    # what the sandbox shows under /tmp (a checkout or a venv there) is shown again below it
+    shown = {point: os.open(point, os.O_PATH | os.O_DIRECTORY)
+             for point in _shown_below_tmp(pool) if os.path.isdir(point)}
     _mount("proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
     size = f"size={int(request['limits']['scratch_bytes'])}"
     _mount("tmpfs", "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, f"mode=1777,{size}")
+    for point, fd in shown.items():
+        os.makedirs(point, 0o755, exist_ok=True)
+        _mount(f"/proc/self/fd/{fd}", point, None, _MS_BIND | _MS_REC)
+        _mount(None, point, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | _MS_NOSUID | _MS_NODEV)
+        os.close(fd)
     if os.path.isdir("/dev/shm"):
         _mount("tmpfs", "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV, f"mode=1777,{size}")
     if os.path.isdir("/dev/pts"):  # terminals of its own, not the zygote's, which all share
@@ -387,6 +396,18 @@ def _init(request: dict[str, Any], pool: Path, log: int) -> None:
         pid, status = os.wait()
         if pid == kernel:
             os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def _shown_below_tmp(pool: Path) -> list[str]:
+    """The outermost mounts below /tmp in this namespace, the pool aside (all read-only)."""
+    points: list[str] = []
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4])
+        inside_pool = point == str(pool) or point.startswith(f"{pool}/")
+        if point.startswith("/tmp/") and not inside_pool \
+                and not any(point.startswith(f"{kept}/") or point == kept for kept in points):
+            points.append(point)
+    return points
 
 
 def _drop_everything(uid: int) -> None:
