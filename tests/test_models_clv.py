@@ -71,6 +71,21 @@ def test_pareto_nbd_can_be_the_purchase_model(spend, summary):
     assert np.all(np.isfinite(result)) and np.all(result > 0)
 
 
+@pytest.mark.parametrize("model", [BGNBD, ParetoNBD])
+def test_a_horizon_of_many_blocks_of_periods_is_the_period_by_period_sum(model, spend, summary):
+    purchases = model().fit_summary(summary)
+    x, t_x, T = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    horizon, rate = 600, 0.002  # periods 1-256, 257-512 and 513-600 are three blocks
+    by_period, before = np.zeros(len(summary)), np.zeros(len(summary))
+    for k in range(1, horizon + 1):
+        by_k = np.asarray(purchases.conditional_expected_purchases(k, x, t_x, T))
+        by_period += (by_k - before) / (1 + rate) ** k
+        before = by_k
+    expected = by_period * spend.expected_spend(x, summary["monetary_value"]) * 0.3
+    result = clv(purchases, spend, summary, horizon=horizon, discount_rate=rate)
+    assert result.to_numpy() == pytest.approx(expected, rel=1e-10)
+
+
 # ------------------------------------------------------------------ impossible input
 
 def test_a_negative_discount_rate_is_refused(purchases, spend, summary):

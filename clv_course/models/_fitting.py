@@ -478,6 +478,12 @@ class PurchaseModel(Model):
                         T: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def _purchases_if_alive(self, t: np.ndarray, x: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """E[Y(t)] for a customer still alive at T after x purchases; times P(alive), this is
+        ``conditional_expected_purchases``. It needs no recency, so customers who share x and T
+        share it (``predicted_clv`` works that out once for each such pair)."""
+        raise NotImplementedError
+
     def fit(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, *,
             unit: str | None = None) -> Self:
         """Estimate the parameters by maximum likelihood; returns the fitted model.

@@ -131,11 +131,15 @@ class BGNBD(PurchaseModel):
         that is, P(alive) times eq. (7) with the updated parameters
         r + x, alpha + T, a, b + x. ``t`` broadcasts against the customers.
         """
-        r, alpha, a, b = self._fitted()
         times = check_times(t)
         x, t_x, T = customer_arrays(frequency, recency, T)
         alive = np.asarray(self.probability_alive(x, t_x, T))
-        return output(alive * _expected_count(r + x, alpha + T, a, b + x, times))
+        return output(alive * self._purchases_if_alive(times, x, T))
+
+    def _purchases_if_alive(self, t: np.ndarray, x: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """Eq. (7) with the updated parameters: E[Y(t)] for a customer alive at T."""
+        r, alpha, a, b = self._fitted()
+        return _expected_count(r + x, alpha + T, a, b + x, t)
 
     def probability_of_purchases(self, t: ArrayLike, x: ArrayLike) -> Result:
         """P(X(t) = x): the probability that a new customer makes x purchases in her first t

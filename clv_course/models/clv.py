@@ -113,12 +113,35 @@ def predicted_clv(purchase_model: PurchaseModel, spend_model: GammaGamma, summar
     x, t_x, T = customer_arrays(frequency, recency, T)
     spend = np.asarray(spend_model.expected_spend(x, monetary), dtype=float)
 
-    discounted_purchases = np.zeros(x.shape)
-    bought_so_far = np.zeros(x.shape)  # E(Y(0)) = 0
-    for k in range(1, horizon + 1):
-        bought_by_k = np.asarray(purchase_model.conditional_expected_purchases(k, x, t_x, T))
-        discounted_purchases += (bought_by_k - bought_so_far) / (1 + d) ** k
-        bought_so_far = bought_by_k
+    discounted_purchases = _discounted_purchases(purchase_model, x, t_x, T, horizon, d)
     result = pd.Series(discounted_purchases * spend * share, index=summary.index, name="clv")
     result.attrs["unit"] = unit
     return result
+
+
+#: periods computed at once by :func:`_discounted_purchases` (a block of periods x customers)
+PERIODS_PER_BLOCK = 256
+
+
+def _discounted_purchases(purchase_model: PurchaseModel, x: np.ndarray, t_x: np.ndarray,
+                          T: np.ndarray, horizon: int, d: float) -> np.ndarray:
+    """sum_{k=1..horizon} [E(Y(k)) - E(Y(k - 1))] / (1 + d)^k for each customer.
+
+    E(Y(k)) = P(alive | x, t_x, T) * E(Y(k) | alive, x, T): the first factor is
+    worked out once, the second once per distinct (x, T) pair (a few hundred for
+    CDNOW's 2,357 customers), for a block of periods at a time. A 100-year
+    horizon in weeks is 5,218 periods; period by period it took 40 s.
+    """
+    alive = np.asarray(purchase_model.probability_alive(x, t_x, T), dtype=float)
+    pairs, which = np.unique(np.column_stack([x, T]), axis=0, return_inverse=True)
+    which = which.ravel()
+    pair_x, pair_T = pairs[:, 0], pairs[:, 1]
+    discounted = np.zeros(len(pairs))
+    bought_before = np.zeros(len(pairs))  # E(Y(0) | alive) = 0
+    for first in range(1, horizon + 1, PERIODS_PER_BLOCK):
+        periods = np.arange(first, min(first + PERIODS_PER_BLOCK, horizon + 1), dtype=float)
+        bought_by = purchase_model._purchases_if_alive(periods[:, None], pair_x, pair_T)
+        in_period = np.diff(np.vstack([bought_before, bought_by]), axis=0)
+        discounted += ((1 + d) ** -periods) @ in_period
+        bought_before = bought_by[-1]
+    return alive * discounted[which]

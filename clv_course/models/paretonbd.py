@@ -144,11 +144,15 @@ class ParetoNBD(PurchaseModel):
         that is, P(alive) times E[X(t)] with the updated parameters r + x,
         alpha + T, s, beta + T. ``t`` broadcasts against the customers.
         """
-        r, alpha, s, beta = self._fitted()
         times = check_times(t)
         x, t_x, T = customer_arrays(frequency, recency, T)
         alive = expit(-self._log_odds_dead(x, t_x, T))
-        return output(alive * _expected_count(r + x, alpha + T, s, beta + T, times))
+        return output(alive * self._purchases_if_alive(times, x, T))
+
+    def _purchases_if_alive(self, t: np.ndarray, x: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """E[X(t)] with the updated parameters: E[Y(t)] for a customer alive at T."""
+        r, alpha, s, beta = self._fitted()
+        return _expected_count(r + x, alpha + T, s, beta + T, t)
 
     def probability_of_purchases(self, t: ArrayLike, x: ArrayLike) -> Result:
         """P(X(t) = x): the probability that a new customer makes x purchases in her first t

@@ -115,8 +115,10 @@ except OSError:
     pass
 """
 # 5. messages no grader should hold in memory
+# 40 MB is five times what one message may hold; 300 MB took the kernel longer than the cell's
+# 8 s to serialise and sign under the full suite's load, a timeout instead of a flood
 HUGE_DISPLAY = ("from IPython.display import display\n"
-                "display({'text/plain': 'x' * 300_000_000}, raw=True)")
+                "display({'text/plain': 'x' * 40_000_000}, raw=True)")
 HUGE_BUFFER = ("k = get_ipython().kernel\n"
                "k.session.send(k.iopub_socket, 'stream', {'name': 'stdout', 'text': 'x'}, "
                "parent=k.get_parent(), buffers=[b'x' * 200_000_000])")
