@@ -13,7 +13,7 @@ LAB_ARGS ?=
 PYTEST_ARGS ?= -n auto --dist loadgroup --durations=15
 
 .PHONY: lab test install bench clean messages notebooks translations sandbox browser \
-	test-oldest test-lowest test-newest slides
+	test-oldest test-lowest test-newest slides site
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,9 +63,9 @@ bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/bench_grader.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_loader.py
 
-# The versions we declare are the versions we test. `make test` (and CI) resolves the newest
-# releases within our bounds once, into .venv. These build their own environments; CI does not
-# run them (with them it would take far longer than its limit).
+# The versions we declare are the versions we test. `make test` resolves the newest releases
+# within our bounds once, into .venv. These build their own environments; CI runs make test,
+# then make test-oldest.
 #   make test-oldest  - the whole suite with every direct dependency at its lower bound
 #                       (constraints/lowest.txt)
 #   make test-lowest  - the same environment, the fast tests (-m "not slow") only
@@ -100,6 +100,11 @@ clean:
 # Every chapter as an offline reveal.js deck, from the student notebooks, in slides/<lang>/.
 slides: $(VENV)/.installed
 	$(BIN)/clv-course slides --out slides
+
+# The course as a website in site/<lang>/, every chapter executed; opens offline
+# (site/index.html, or python -m http.server -d site).
+site: $(VENV)/.installed
+	$(BIN)/clv-course site --out site
 
 # Rewrite the message template after changing a learner-facing string in clv_course/.
 messages: $(VENV)/.installed

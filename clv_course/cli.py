@@ -32,6 +32,16 @@ def _chosen_language(argv: list[str] | None) -> str | None:
     return known.lang
 
 
+def _add_notebook_choice(command: argparse.ArgumentParser, languages: tuple[str, ...]) -> None:
+    """--languages, --chapters and --course: which student notebooks a command reads."""
+    command.add_argument("--languages", nargs="+", default=list(languages), choices=languages,
+                         help=_("languages of the notebooks to write"))
+    command.add_argument("--chapters", nargs="+", default=None,
+                         help=_("chapter numbers, e.g. 01 02 (default: all)"))
+    command.add_argument("--course", type=Path, default=None,
+                         help=_("the course folder to release from (default: this installation's)"))
+
+
 def main(argv: list[str] | None = None) -> int:
     from clv_course.authoring import BUILT_LANGUAGES
     chosen = _chosen_language(argv)
@@ -57,12 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     slides = commands.add_parser("slides", help=_(
         "write each chapter as a reveal.js slide deck that opens offline"))
     slides.add_argument("--out", type=Path, required=True, help=_("folder for the decks"))
-    slides.add_argument("--languages", nargs="+", default=list(BUILT_LANGUAGES),
-                        choices=BUILT_LANGUAGES, help=_("languages of the notebooks to write"))
-    slides.add_argument("--chapters", nargs="+", default=None,
-                        help=_("chapter numbers, e.g. 01 02 (default: all)"))
-    slides.add_argument("--course", type=Path, default=None,
-                        help=_("the course folder to release from (default: this installation's)"))
+    _add_notebook_choice(slides, BUILT_LANGUAGES)
+    site = commands.add_parser("site", help=_(
+        "write the course as a website that opens offline, every chapter executed"))
+    site.add_argument("--out", type=Path, required=True, help=_("folder for the website"))
+    _add_notebook_choice(site, BUILT_LANGUAGES)
+    site.add_argument("--jobs", type=_positive, default=None,
+                      help=_("chapters executed at once (default: the number of cores)"))
     grade = commands.add_parser("grade", help=_("grade a class's submissions"))
     grade.add_argument("submissions", nargs="+", type=Path,
                        help=_("notebooks, folders of them (nbgrader's too), or an LMS's zip"))
@@ -111,6 +122,20 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         for path in build(notebooks, args.out):
             print(path)
+        return 0
+    if args.command == "site":
+        from clv_course.authoring import student_notebooks
+        from clv_course.website import SiteError, build as build_site
+        notebooks = student_notebooks(args.languages, args.chapters, course=args.course)
+        if not notebooks:
+            print(_("No student notebook matches those chapters."), file=sys.stderr)
+            return 1
+        try:
+            build_site(notebooks, args.out, jobs=args.jobs, progress=print)
+        except SiteError as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(args.out / "index.html")
         return 0
     if args.command == "grade":
         from clv_course.errors import CourseError

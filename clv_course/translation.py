@@ -13,7 +13,10 @@ translatable text goes into one template, ``translations/notebooks.pot``:
   title, a docstring: two words or more, see :func:`is_prose`): ``msgctxt`` is
   ``<cell id>#string-<n>``, ``msgid`` the literal's source between its quotes.
   Single-word strings are keys and column names; they and the code itself are
-  never translated.
+  never translated;
+- one entry per figure's alt text (``metadata.clv_course.alt`` of the code cell
+  that draws it, which screen readers and the website read): ``msgctxt`` is
+  ``<cell id>#alt``.
 
 Each language has one catalog, ``translations/<lang>.po``. :func:`update` merges
 the template into it the way ``msgmerge`` does, matching entries by cell id: an
@@ -199,6 +202,15 @@ def string_context(cell_id: str, number: int) -> str:
     return f"{cell_id}#string-{number}"
 
 
+def alt_context(cell_id: str) -> str:
+    return f"{cell_id}#alt"
+
+
+def alt_text(cell: nbformat.NotebookNode) -> str:
+    """The alt text of the figure a code cell draws ('' if it has none)."""
+    return str(cell.get("metadata", {}).get("clv_course", {}).get("alt", ""))
+
+
 def _line_of(source: str, literal: Literal) -> str:
     """The code line a literal starts on, for the translator's context."""
     first = source.rfind("\n", 0, literal.start) + 1
@@ -218,6 +230,8 @@ def units(notebook: nbformat.NotebookNode) -> Iterator[tuple[str, str, str]]:
                                              start=1):
                 yield (string_context(cell.id, number), literal.text,
                        f"text in a code cell: {_line_of(cell.source, literal)}")
+            if alt_text(cell).strip():
+                yield alt_context(cell.id), alt_text(cell), "alt text: what the cell's figure shows"
 
 
 def masters(root: Path = ROOT) -> list[Path]:
@@ -571,8 +585,9 @@ def _lookup(entries: dict[str, Message], context: str, msgid: str,
     problem = placeholder_problem(context, msgid, message.string)
     if problem:
         problems.append(f"{problem} ({where})")
-    if "#comment-" in context and "\n" in message.string:
-        problems.append(f"{context} ({where}): a comment's translation must be one line")
+    if ("#comment-" in context or context.endswith("#alt")) and "\n" in message.string:
+        problems.append(f"{context} ({where}): a comment's or alt text's translation must be "
+                        "one line")
     return (None if problems else message.string), problems
 
 
@@ -652,6 +667,11 @@ def translate(master: nbformat.NotebookNode, catalog: Catalog,
             cell.source, found = _translate_code(cell.id, cell.source, entries, where,
                                                  cell_labels(cell))
             problems += found
+            if alt_text(cell).strip():
+                text, found = _lookup(entries, alt_context(cell.id), alt_text(cell), where)
+                problems += found
+                if text is not None:
+                    cell.metadata["clv_course"]["alt"] = text
     if problems:
         raise TranslationError(problems)
     return notebook

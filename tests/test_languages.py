@@ -117,6 +117,20 @@ def test_the_language_identifier_tells_the_four_languages_apart(identify, text, 
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
+def test_every_figures_alt_text_is_in_the_notebooks_language(root, identify, code):
+    wrong = []
+    for name in CHAPTERS:
+        english = nbformat.read(root / "notebooks" / "en" / name, as_version=4).cells
+        own = nbformat.read(root / "notebooks" / code / name, as_version=4).cells
+        for en, cell in zip(english, own):
+            alt = translation.alt_text(cell)
+            if translation.alt_text(en) and (alt == translation.alt_text(en)
+                                             or identify(_prose(alt)) != code):
+                wrong.append(f"{name} {cell.id}: {alt[:60]}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
 def test_every_markdown_cell_of_five_words_or_more_reads_as_its_language(root, identify, code):
     wrong = []
     for name in CHAPTERS:

@@ -1,0 +1,338 @@
+"""The course as a website: each chapter of each language as a page that opens offline.
+
+``clv-course site --out site`` (``make site``) executes every student notebook with
+the course's own kernel, so each figure, table and number is on the page, and writes
+
+- ``site/index.html``: the languages, each in its own words;
+- ``site/<lang>/index.html``: that language's start page, every chapter listed;
+- ``site/<lang>/<chapter>.html``: a chapter, with a language switcher and the chapter list.
+
+Pages are built from the student notebooks, so no solution is ever on the site; each
+check cell gets a note on checking the answer in JupyterLab. A widget needs a live
+kernel, so a page shows it as it starts, its controls disabled, and says where to use
+it. Every figure carries the alt text of its cell (``metadata.clv_course.alt``,
+translated with the rest); a figure without one stops the build. Nothing is fetched
+from the network: MathJax comes from ``jupyter-server-mathjax`` (as for the slides),
+the page styles are inlined by nbconvert's ``lab`` template, and no script is needed
+for anything else.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from clv_course.i18n import LANGUAGES, _, language
+
+TEMPLATES = Path(__file__).with_name("site_templates")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+#: seconds one cell may run while the site is built (chapter 9's longest takes about 5)
+CELL_TIMEOUT = 300
+#: the language of each language's own name on the switcher, in that language
+NATIVE_NAMES = {"en": "English", "de": "Deutsch", "da": "Dansk", "it": "Italiano"}
+
+
+class SiteError(RuntimeError):
+    """A chapter that cannot become a page as it is (a figure without alt text, a failing cell)."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One student notebook and where its page goes."""
+
+    language: str
+    notebook: Path
+
+    @property
+    def page(self) -> str:
+        return f"{self.notebook.stem}.html"
+
+
+# --- executing ------------------------------------------------------------------------------------
+
+def kernel_environment(language_code: str) -> dict[str, str]:
+    """This process's environment for the kernel, in ``language_code``, with inline figures."""
+    env = dict(os.environ)
+    env["CLV_COURSE_LANG"] = language_code
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def execute(chapter: Chapter, timeout: int = CELL_TIMEOUT) -> nbformat.NotebookNode:
+    """The chapter's student notebook run top to bottom, outputs and widget state kept."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    notebook = nbformat.read(chapter.notebook, as_version=4)
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            store_widget_state=True,
+                            resources={"metadata": {"path": str(chapter.notebook.parent)}})
+    try:
+        # the kernel's stderr holds only its start-up chatter; a cell's errors come as messages
+        client.execute(env=kernel_environment(chapter.language), stderr=subprocess.DEVNULL)
+    except CellExecutionError as error:
+        raise SiteError(_("{notebook}: a cell failed while the site was built:\n{error}").format(
+            notebook=chapter.notebook, error=error)) from None
+    return notebook
+
+
+# --- what a page shows instead of what needs a kernel ---------------------------------------------
+
+def _escape(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _readout(state: dict[str, Any]) -> str:
+    """A slider's value as its readout shows it (``readout_format`` is d3's, which for the
+    formats the course uses reads the same in Python)."""
+    value = state.get("value")
+    pattern = state.get("readout_format") or ""
+    try:
+        return format(value, pattern) if pattern else str(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def static_widget(model_id: str, models: dict[str, Any], seen: frozenset[str] = frozenset()) -> str:
+    """HTML for a widget as it starts: boxes, sliders (disabled), labels and HTML."""
+    model = models.get(model_id)
+    if model is None or model_id in seen:
+        return ""
+    seen = seen | {model_id}
+    name, state = model.get("model_name", ""), model.get("state", {})
+    if name in ("VBoxModel", "HBoxModel", "BoxModel", "GridBoxModel"):
+        kind = "clv-row" if name == "HBoxModel" else "clv-column"
+        children = "".join(static_widget(str(child).removeprefix("IPY_MODEL_"), models, seen)
+                           for child in state.get("children", []))
+        return f'<div class="{kind}">{children}</div>'
+    description = state.get("description", "")
+    if not state.get("description_allow_html"):
+        description = _escape(description)
+    if name.endswith("SliderModel"):
+        control = f"clv-{model_id}"
+        return (f'<div class="clv-control"><label for="{control}">{description}</label>'
+                f'<input type="range" id="{control}" disabled min="{_escape(state.get("min", 0))}"'
+                f' max="{_escape(state.get("max", 100))}" step="{_escape(state.get("step", 1))}"'
+                f' value="{_escape(state.get("value", 0))}">'
+                f'<output for="{control}">{_escape(_readout(state))}</output></div>')
+    if name == "HTMLModel":
+        return f'<div class="clv-html">{state.get("value", "")}</div>'
+    if name in ("LabelModel", "HTMLMathModel"):
+        return f'<span class="clv-label">{_escape(state.get("value", ""))}</span>'
+    if name in ("DropdownModel", "ToggleButtonsModel", "RadioButtonsModel", "SelectModel"):
+        labels = state.get("_options_labels", [])
+        index = state.get("index")
+        chosen = labels[index] if isinstance(index, int) and 0 <= index < len(labels) else ""
+        return (f'<div class="clv-control"><span>{description}</span> '
+                f'<output>{_escape(chosen)}</output></div>')
+    return f'<div class="clv-control">{description}</div>' if description else ""
+
+
+def _note(text: str, kind: str) -> str:
+    return f'<aside class="clv-note clv-note-{kind}"><p>{text}</p></aside>'
+
+
+def widget_output(view: dict[str, Any], models: dict[str, Any]) -> nbformat.NotebookNode:
+    """A display of the widget's starting state and a sentence on where it runs live."""
+    body = static_widget(str(view.get("model_id", "")), models)
+    note = _note(_("This part is interactive in JupyterLab: open the chapter there and run its "
+                   "cells to move the controls. This page shows where they start."), "live")
+    return nbformat.v4.new_output("display_data", data={
+        "text/html": f'<div class="clv-static-widget">{body}</div>{note}'})
+
+
+def is_check_cell(cell: nbformat.NotebookNode) -> bool:
+    """A learner's self-check: ``clv.check("...")`` (the answer goes in the cell above)."""
+    return cell.cell_type == "code" and cell.source.lstrip().startswith("clv.check(")
+
+
+def alt_text(cell: nbformat.NotebookNode) -> str:
+    return str(cell.metadata.get("clv_course", {}).get("alt", "")).strip()
+
+
+def prepare(notebook: nbformat.NotebookNode, where: str) -> nbformat.NotebookNode:
+    """An executed notebook made fit for a static page (see the module); raises SiteError."""
+    models = (notebook.metadata.pop("widgets", {}).get(WIDGET_STATE, {}) or {}).get("state", {})
+    missing: list[str] = []
+    cells = []
+    for cell in notebook.cells:
+        cells.append(cell)
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data:
+                outputs.append(widget_output(data[WIDGET_VIEW], models))
+                continue
+            if "image/png" in data or "image/svg+xml" in data:
+                alt = alt_text(cell)
+                if not alt:
+                    missing.append(cell.id)
+                for mime in ("image/png", "image/svg+xml"):
+                    if mime in data:
+                        output.setdefault("metadata", {}).setdefault(mime, {})["alt"] = alt
+            outputs.append(output)
+        cell.outputs = outputs
+        if is_check_cell(cell):
+            cells.append(nbformat.v4.new_markdown_cell(_note(_(
+                "Your turn, in JupyterLab: write your answer in the cell above this check and "
+                "run both there. The check then says what is right and what to look at again; "
+                "here it shows only what it says before you start."), "exercise")))
+    if missing:
+        raise SiteError(_("{notebook}: these cells draw a figure without alt text "
+                          "(metadata clv_course.alt in the master): {cells}").format(
+                              notebook=where, cells=", ".join(missing)))
+    notebook.cells = cells
+    return notebook
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+def chapter_title(notebook: nbformat.NotebookNode, fallback: str) -> str:
+    from clv_course.slides import deck_title
+    return deck_title(notebook, Path(fallback))
+
+
+def _navigation(chapter: Chapter, titles: dict[Chapter, str],
+                chapters: list[Chapter]) -> dict[str, Any]:
+    """What the template needs around a chapter: the chapter list and the other languages."""
+    own = [c for c in chapters if c.language == chapter.language]
+    same = {c.language: c for c in chapters if c.notebook.name == chapter.notebook.name}
+    return {
+        "course": _("Customer Lifetime Value: a course"),
+        "chapters_label": _("Chapters"),
+        "languages_label": _("Languages"),
+        "skip": _("Skip to the chapter"),
+        "start": _("Start page"),
+        "chapters": [{"href": c.page, "title": titles[c], "current": c == chapter} for c in own],
+        "languages": [{"href": f"../{code}/{other.page}", "name": NATIVE_NAMES[code],
+                       "code": code, "current": code == chapter.language}
+                      for code, other in sorted(same.items())],
+    }
+
+
+def _exporter() -> Any:
+    from nbconvert import HTMLExporter
+
+    from clv_course.slides import MATHJAX_CONFIG
+    return HTMLExporter(template_name="clv_site", extra_template_basedirs=[str(TEMPLATES)],
+                        mathjax_url=f"../_static/mathjax/MathJax.js?config={MATHJAX_CONFIG}",
+                        exclude_input_prompt=True, exclude_output_prompt=True)
+
+
+def write_chapter(chapter: Chapter, notebook: nbformat.NotebookNode, out: Path,
+                  navigation: dict[str, Any], exporter: Any) -> Path:
+    """One chapter's page, from its executed and prepared notebook."""
+    exporter.language_code = chapter.language  # the exporter's own, put on <html lang>
+    body, _resources = exporter.from_notebook_node(notebook, resources={
+        "metadata": {"name": navigation["title"]}, "language_code": chapter.language,
+        "clv_site": navigation})
+    target = out / chapter.language / chapter.page
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def _page(language_code: str, title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{language_code}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+            f'<title>{_escape(title)}</title>\n'
+            f'<link rel="stylesheet" href="../_static/site.css">\n</head>\n'
+            f'<body class="clv-index">\n{body}\n</body>\n</html>\n')
+
+
+def write_start_page(language_code: str, chapters: list[Chapter], titles: dict[Chapter, str],
+                     out: Path) -> Path:
+    """``<lang>/index.html``: what the course is and every chapter, in order."""
+    own = [c for c in chapters if c.language == language_code]
+    items = "\n".join(f'<li><a href="{c.page}">{_escape(titles[c])}</a></li>' for c in own)
+    others = "\n".join(f'<li><a href="../{code}/index.html" lang="{code}" hreflang="{code}">'
+                       f'{NATIVE_NAMES[code]}</a></li>'
+                       for code in sorted({c.language for c in chapters}) if code != language_code)
+    course, languages_label, chapters_label = (
+        _("Customer Lifetime Value: a course"), _("Languages"), _("Chapters"))
+    intro = _("What a customer is worth over the whole relationship, and how to raise it: one "
+              "chapter a page, with worked examples on real data. The exercises are checked and "
+              "graded in JupyterLab, where every chapter also runs live.")
+    body = (f'<header><p class="clv-course">{_escape(course)}</p>'
+            f'<nav aria-label="{_escape(languages_label)}"><ul class="clv-languages">{others}</ul>'
+            f'</nav></header>\n<main>\n<h1>{_escape(course)}</h1>\n<p>{_escape(intro)}</p>\n'
+            f'<h2>{_escape(chapters_label)}</h2>\n<ol class="clv-chapters">\n{items}\n</ol>\n'
+            f'</main>')
+    target = out / language_code / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_page(language_code, course, body), encoding="utf-8")
+    return target
+
+
+def write_language_page(languages: Iterable[str], out: Path) -> Path:
+    """``index.html``: each language, named in itself (those built earlier into ``out`` too)."""
+    languages = set(languages) | {code for code in NATIVE_NAMES
+                                  if (out / code / "index.html").exists()}
+    items = "\n".join(f'<li><a href="{code}/index.html" lang="{code}" hreflang="{code}">'
+                      f'{NATIVE_NAMES[code]}</a></li>' for code in sorted(languages))
+    with language("en"):
+        course = _("Customer Lifetime Value: a course")
+    page = _page("en", course, f"<main>\n<h1>{_escape(course)}</h1>\n"
+                               f'<ul class="clv-languages">\n{items}\n</ul>\n</main>')
+    target = out / "index.html"
+    target.write_text(page.replace("../_static/", "_static/"), encoding="utf-8")
+    return target
+
+
+def _copy_assets(out: Path) -> None:
+    import jupyter_server_mathjax
+    static = out / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(TEMPLATES / "site.css", static / "site.css")
+    if not (static / "mathjax").exists():
+        shutil.copytree(Path(jupyter_server_mathjax.__file__).with_name("static"),
+                        static / "mathjax")
+
+
+def build(notebooks: list[Path], out: Path, *, jobs: int | None = None,
+          progress: Callable[[Path], None] | None = None) -> list[Path]:
+    """Every page for ``notebooks`` (``.../<lang>/<name>.ipynb`` student notebooks) in ``out``.
+
+    Chapters run ``jobs`` at a time (default: the machine's cores), each in its own
+    kernel. Raises :class:`SiteError` for a chapter that cannot become a page.
+    """
+    chapters = [Chapter(path.parent.name, path) for path in notebooks]
+    unknown = sorted({c.language for c in chapters} - set(LANGUAGES))
+    if unknown:
+        raise SiteError(_("Not a course language: {languages}").format(languages=", ".join(unknown)))
+    _copy_assets(out)
+    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+        executed = dict(zip(chapters, pool.map(execute, chapters)))
+    titles = {c: chapter_title(executed[c], c.notebook.stem) for c in chapters}
+    exporter = _exporter()
+    written, problems = [], []
+    for chapter in chapters:
+        with language(chapter.language):
+            try:
+                notebook = prepare(executed[chapter], str(chapter.notebook))
+            except SiteError as problem:  # every chapter's problems at once, for the author
+                problems.append(str(problem))
+                continue
+            navigation = _navigation(chapter, titles, chapters) | {"title": titles[chapter]}
+            written.append(write_chapter(chapter, notebook, out, navigation, exporter))
+        if progress:
+            progress(written[-1])
+    if problems:
+        raise SiteError("\n".join(problems))
+    for code in sorted({c.language for c in chapters}):
+        with language(code):
+            written.append(write_start_page(code, chapters, titles, out))
+    written.append(write_language_page({c.language for c in chapters}, out))
+    return written

@@ -1,0 +1,276 @@
+"""The course as a website: pages executed at build time, offline, without solutions, accessible.
+
+The site is built once for every English chapter and for chapter 1 in German (so a
+language switcher has somewhere to go), with the network cut off. ``make site``
+builds every language the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import socket
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from clv_course import website
+from clv_course.authoring import BUILT_LANGUAGES, student_notebooks
+from clv_course.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ALLOWLIST = Path(__file__).with_name("support") / "axe-allowlist.json"
+#: the WCAG levels the pages are held to (axe-core's tags for A and AA)
+WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+LAUNCH_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-dev-shm-usage"]
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("website")]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Every English chapter and German chapter 1, built with the network cut off."""
+    out = tmp_path_factory.mktemp("site")
+    connect = socket.socket.connect
+
+    def refuse(self, address):
+        if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1", "localhost"):
+            raise AssertionError(f"the site build reached for the network: {address}")
+        return connect(self, address)  # the kernels' own sockets are on loopback
+    socket.socket.connect = refuse
+    try:
+        website.build(student_notebooks(["en"]) + student_notebooks(["de"], ["01"]), out)
+    finally:
+        socket.socket.connect = connect
+    return out
+
+
+def test_the_command_builds_a_languages_chapters_and_adds_them_to_the_language_page(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "index.html").write_text("built earlier")
+    assert main(["site", "--out", str(tmp_path), "--languages", "it", "--chapters", "00"]) == 0
+    assert _read(tmp_path / "it" / "00_start_here.html").language == "it"
+    assert re.findall(r'href="(\w+)/index.html"', (tmp_path / "index.html").read_text()) == \
+        ["en", "it"]
+
+
+class _Page(HTMLParser):
+    """What a test needs from a page: its images, links, sliders, notes and language."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[dict[str, str]] = []
+        self.links: list[str] = []
+        self.ranges: list[dict[str, str]] = []
+        self.labels: list[str] = []
+        self.notes: list[str] = []
+        self.language = ""
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        if tag == "html":
+            self.language = attributes.get("lang", "")
+        if tag == "img":
+            self.images.append(attributes)
+        if tag == "input" and attributes.get("type") == "range":
+            self.ranges.append(attributes)
+        if tag == "label":
+            self.labels.append(attributes.get("for", ""))
+        if tag == "aside":
+            self.notes.append(attributes.get("class", ""))
+        for name in ("src", "href"):
+            if name in attributes and not attributes[name].startswith(("#", "data:")):
+                self.links.append(attributes[name])
+
+
+def _read(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(site.glob("*/*.html")) + [site / "index.html"]
+
+
+def test_every_chapter_is_a_page_and_each_language_has_a_start_page(site):
+    english = {path.stem for path in student_notebooks(["en"])}
+    assert {path.stem for path in (site / "en").glob("[0-9][0-9]_*.html")} == english
+    assert (site / "de" / "01_what_is_clv.html").exists()
+    for code in ("en", "de"):
+        start = (site / code / "index.html").read_text(encoding="utf-8")
+        assert start.count('<li><a href="') >= (len(english) if code == "en" else 1)
+    assert re.findall(r'href="(\w+)/index.html"', (site / "index.html").read_text()) == ["de", "en"]
+
+
+def test_each_page_is_in_its_language_and_links_to_the_chapter_in_the_others(site):
+    english, german = (site / code / "01_what_is_clv.html" for code in ("en", "de"))
+    assert _read(english).language == "en" and _read(german).language == "de"
+    assert "../de/01_what_is_clv.html" in _read(english).links
+    assert "../en/01_what_is_clv.html" in _read(german).links
+    assert "Kapitel" in german.read_text(encoding="utf-8")
+
+
+def test_a_page_needs_nothing_outside_its_site(site):
+    for path in _pages(site):
+        links = _read(path).links
+        assert not [link for link in links if re.match(r"[a-z]+:|//", link)], path
+        for link in links:
+            assert (path.parent / link.split("?")[0]).exists(), (path, link)
+
+
+@pytest.mark.parametrize("code", ["en", "de"])
+def test_no_page_holds_a_line_of_any_solution(site, code):
+    for notebook_path in student_notebooks([code]):
+        page = site / code / f"{notebook_path.stem}.html"
+        if not page.exists():
+            continue
+        text = page.read_text(encoding="utf-8")
+        student = nbformat.read(notebook_path, as_version=4)
+        solution = nbformat.read(ROOT / "solutions" / code / notebook_path.name, as_version=4)
+        shown = {line.strip() for cell in student.cells for line in cell.source.splitlines()}
+        hidden = {line.strip() for cell in solution.cells if cell.cell_type == "code"
+                  for line in cell.source.splitlines()} - shown
+        escaped = {line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                   .replace('"', "&quot;") for line in hidden if len(line) > 12}
+        assert [line for line in escaped if line in text] == [], page.name
+
+
+def test_every_figure_carries_its_cells_alt_text_in_the_pages_language(site):
+    for code, name in [("en", path.stem) for path in student_notebooks(["en"])] + \
+            [("de", "01_what_is_clv")]:
+        notebook = nbformat.read(ROOT / "notebooks" / code / f"{name}.ipynb", as_version=4)
+        alts = {website.alt_text(cell) for cell in notebook.cells if website.alt_text(cell)}
+        for image in _read(site / code / f"{name}.html").images:
+            if "clv-figure" in image.get("class", ""):  # a figure a code cell draws
+                assert image.get("alt") in alts, (code, name, image.get("alt"))
+            assert image.get("alt", "").strip(), (code, name)  # and every other image too
+    german = _read(site / "de" / "01_what_is_clv.html").images
+    assert german and all(image["alt"] not in _read(site / "en" / "01_what_is_clv.html")
+                          .images[0]["alt"] for image in german)
+
+
+def test_a_widget_shows_where_it_starts_disabled_and_says_where_it_runs_live(site):
+    page = _read(site / "en" / "01_what_is_clv.html")
+    assert len(page.ranges) == 4 and all("disabled" in r for r in page.ranges)
+    assert {r["id"] for r in page.ranges} <= set(page.labels)  # every control has its label
+    assert [r["value"] for r in page.ranges] == ["50.0", "4.0", "3.0", "0.3"]
+    assert "clv-note clv-note-live" in page.notes
+    assert "application/vnd.jupyter.widget" not in (site / "en" / "01_what_is_clv.html").read_text()
+
+
+def test_each_check_is_followed_by_a_note_on_checking_in_jupyterlab(site):
+    notebook = nbformat.read(ROOT / "notebooks" / "en" / "01_what_is_clv.ipynb", as_version=4)
+    checks = sum(website.is_check_cell(cell) for cell in notebook.cells)
+    assert checks and _read(site / "en" / "01_what_is_clv.html").notes.count(
+        "clv-note clv-note-exercise") == checks
+
+
+def test_a_figure_without_alt_text_stops_the_build_naming_its_cell(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2], [3, 4]);", id="a-plot")])
+    folder = tmp_path / "notebooks" / "en"
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / "01_plot.ipynb")
+    with pytest.raises(website.SiteError, match="a-plot"):
+        website.build([folder / "01_plot.ipynb"], tmp_path / "site")
+
+
+# --- in a real browser ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The site on a loopback port, as `python -m http.server -d site` serves it."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+    handler = functools.partial(Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("needs Chromium: apt-get install -y chromium")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, url: str, base: str):
+    """A page at ``url`` with every request outside ``base`` refused (and recorded)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def route(request_route):
+        if request_route.request.url.startswith((base, "data:")):
+            return request_route.continue_()
+        outside.append(request_route.request.url)
+        return request_route.abort()
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url, wait_until="load")
+    return context, page, outside, errors
+
+
+def test_every_page_loads_offline_with_its_figures_and_its_math(site, served, browser):
+    for path in _pages(site):
+        url = f"{served}/{path.relative_to(site).as_posix()}"
+        context, page, outside, errors = _open(browser, url, served)
+        if page.evaluate("() => document.body.classList.contains('clv-chapter')"):
+            page.wait_for_function("() => window.MathJax && MathJax.Hub", timeout=30_000)
+            page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")
+            assert page.locator("text=Math Processing Error").count() == 0, path
+            notebook = nbformat.read(ROOT / "notebooks" / path.parent.name / f"{path.stem}.ipynb",
+                                     as_version=4)
+            if any(re.search(r"\$\$|\$\\?[A-Za-z]", cell.source) for cell in notebook.cells
+                   if cell.cell_type == "markdown"):
+                assert page.locator(".MathJax, .MathJax_Display").count() > 0, path
+        broken = page.evaluate("() => [...document.images].filter(i => !i.complete || "
+                               "i.naturalWidth === 0).map(i => i.alt)")
+        assert (outside, errors, broken) == ([], [], []), path
+        context.close()
+
+
+def _allowlist() -> dict[str, str]:
+    """axe rule id -> why its findings come from nbconvert's page, not the course's content."""
+    return {entry["rule"]: entry["why"] for entry in json.loads(ALLOWLIST.read_text())}
+
+
+def test_axe_finds_no_wcag_a_or_aa_violation_in_the_courses_content(site, served, browser):
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
+    allowed = _allowlist()
+    found = []
+    for path in _pages(site):
+        context, page, _outside, _errors = _open(
+            browser, f"{served}/{path.relative_to(site).as_posix()}", served)
+        results = axe.Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AA}})
+        for violation in results.response["violations"]:
+            if violation["id"] not in allowed:
+                found += [f"{path.relative_to(site)}: {violation['id']}: {node['html'][:120]}"
+                          for node in violation["nodes"]]
+        context.close()
+    assert found == []
+
+
+def test_every_allowlisted_axe_rule_says_why():
+    assert all(len(why) > 20 for why in _allowlist().values())
+
+
+def test_the_built_languages_are_the_sites_languages():
+    assert set(BUILT_LANGUAGES) <= set(website.NATIVE_NAMES)
