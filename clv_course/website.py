@@ -157,7 +157,9 @@ def is_check_cell(cell: nbformat.NotebookNode) -> bool:
 
 
 def alt_text(cell: nbformat.NotebookNode) -> str:
-    return str(cell.metadata.get("clv_course", {}).get("alt", "")).strip()
+    """The alt text of the figure a cell draws, as the translation catalogs carry it."""
+    from clv_course.translation import alt_text as cell_alt_text
+    return cell_alt_text(cell).strip()
 
 
 def prepare(notebook: nbformat.NotebookNode, where: str) -> nbformat.NotebookNode:
