@@ -246,11 +246,11 @@ def write_chapter(chapter: Chapter, notebook: nbformat.NotebookNode, out: Path,
     return target
 
 
-def _page(language_code: str, title: str, body: str) -> str:
+def _page(language_code: str, title: str, body: str, static: str = "../_static") -> str:
     return (f'<!DOCTYPE html>\n<html lang="{language_code}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
             f'<title>{_escape(title)}</title>\n'
-            f'<link rel="stylesheet" href="../_static/site.css">\n</head>\n'
+            f'<link rel="stylesheet" href="{static}/site.css">\n</head>\n'
             f'<body class="clv-index">\n{body}\n</body>\n</html>\n')
 
 
@@ -287,9 +287,10 @@ def write_language_page(languages: Iterable[str], out: Path) -> Path:
     with language("en"):
         course = _("Customer Lifetime Value: a course")
     page = _page("en", course, f"<main>\n<h1>{_escape(course)}</h1>\n"
-                               f'<ul class="clv-languages">\n{items}\n</ul>\n</main>')
+                               f'<ul class="clv-languages">\n{items}\n</ul>\n</main>',
+                 static="_static")
     target = out / "index.html"
-    target.write_text(page.replace("../_static/", "_static/"), encoding="utf-8")
+    target.write_text(page, encoding="utf-8")
     return target
 
 
