@@ -95,12 +95,19 @@ def _escape(value: Any) -> str:
 def _readout(state: dict[str, Any]) -> str:
     """A slider's value as its readout shows it (``readout_format`` is d3's, which for the
     formats the course uses reads the same in Python)."""
+    if isinstance(state.get("readout"), str):  # the course's slider says its value in words
+        return state["readout"]
     value = state.get("value")
     pattern = state.get("readout_format") or ""
     try:
         return format(value, pattern) if pattern else str(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+def _is_course_slider(state: dict[str, Any]) -> bool:
+    """The course's own slider (:class:`clv_course.widgets.slider.Slider`), an anywidget."""
+    return str(state.get("_anywidget_id", "")).endswith(".slider.Slider")
 
 
 def static_widget(model_id: str, models: dict[str, Any], seen: frozenset[str] = frozenset()) -> str:
@@ -118,12 +125,13 @@ def static_widget(model_id: str, models: dict[str, Any], seen: frozenset[str] = 
     description = state.get("description", "")
     if not state.get("description_allow_html"):
         description = _escape(description)
-    if name.endswith("SliderModel"):
+    if name.endswith("SliderModel") or _is_course_slider(state):
         control = f"clv-{model_id}"
         return (f'<div class="clv-control"><label for="{control}">{description}</label>'
                 f'<input type="range" id="{control}" disabled min="{_escape(state.get("min", 0))}"'
                 f' max="{_escape(state.get("max", 100))}" step="{_escape(state.get("step", 1))}"'
-                f' value="{_escape(state.get("value", 0))}">'
+                f' value="{_escape(state.get("value", 0))}"'
+                f' aria-valuetext="{_escape(_readout(state))}">'
                 f'<output for="{control}">{_escape(_readout(state))}</output></div>')
     if name == "HTMLModel":
         return f'<div class="clv-html">{state.get("value", "")}</div>'

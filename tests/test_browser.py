@@ -185,6 +185,16 @@ def _stderr_outputs(page) -> list[str]:
     return page.locator(f".jp-NotebookPanel {STDERR}").all_inner_texts()
 
 
+def _unnamed_controls(page) -> list[str]:
+    """Controls in the notebook's outputs that axe-core finds without an accessible name."""
+    from axe_playwright_python.sync_playwright import Axe
+    rules = ["label", "aria-input-field-name", "button-name", "select-name", "input-button-name"]
+    results = Axe().run(page, context=".jp-OutputArea-output",
+                        options={"runOnly": {"type": "rule", "values": rules}})
+    return [f"{violation['id']}: {node['html'][:120]}" for violation in results.response["violations"]
+            for node in violation["nodes"]]
+
+
 def test_chapter_one_runs_all_and_its_figure_calculator_and_checks_work(open_notebook, tmp_path):
     """Chapter 1 after Run All: a figure, a calculator that reacts, friendly check boxes."""
     page, page_errors = open_notebook("en/01_what_is_clv.ipynb")
@@ -200,21 +210,29 @@ def test_chapter_one_runs_all_and_its_figure_calculator_and_checks_work(open_not
     assert figure.evaluate("img => img.naturalWidth") > 0
 
     calculator = page.locator(".jp-OutputArea-output .widget-vbox",
-                              has=page.locator(".widget-slider")).first
+                              has=page.locator(".clv-slider")).first
     calculator.scroll_into_view_if_needed()
-    sync_api.expect(calculator.locator(".widget-slider")).to_have_count(4)
-    result = calculator.locator(".widget-html-content")
+    sync_api.expect(calculator.get_by_role("slider")).to_have_count(4)
     with i18n.language(language):
+        names = [_("Average order value ({currency})").format(currency="EUR"),
+                 _("Purchases per year"), _("Lifespan in years"), _("Gross margin rate")]
         revenue_clv = _("Revenue CLV")
+    for name in names:  # each slider has its label as its accessible name
+        sync_api.expect(calculator.get_by_role("slider", name=name, exact=True)).to_have_count(1)
+    assert _unnamed_controls(page) == []
+    result = calculator.locator(".widget-html-content")
     sync_api.expect(result).to_contain_text(revenue_clv)
     before = result.inner_text()
-    readout = calculator.locator(".widget-readout").first
+    readout = calculator.locator(".clv-slider output").first
     readout_before = readout.inner_text()
-    calculator.locator(".widget-slider .noUi-handle").first.click()
+    calculator.get_by_role("slider", name=names[0], exact=True).focus()  # by keyboard alone
     for _press in range(3):
         page.keyboard.press("ArrowRight")
     sync_api.expect(result).not_to_have_text(before)
-    assert readout.inner_text() != readout_before
+    sync_api.expect(readout).not_to_have_text(readout_before)
+    assert calculator.get_by_role("slider", name=names[0], exact=True).input_value() == "65"
+    assert re.search(MONEY[language], readout.inner_text()), readout.inner_text()
+    calculator.screenshot(path=str(tmp_path / "calculator.png"))
     assert revenue_clv in result.inner_text()
     assert re.search(MONEY[language], result.inner_text()), result.inner_text()
 
@@ -234,6 +252,25 @@ def test_chapter_one_runs_all_and_its_figure_calculator_and_checks_work(open_not
         assert PACK_EVIDENCE[language] in interface, interface
 
     page.screenshot(path=str(tmp_path / "01_what_is_clv.png"))
+    assert page_errors == []
+
+
+def test_the_lever_simulators_sliders_are_each_named_and_say_their_value_in_words(open_notebook):
+    """Chapter 7: nine sliders, each named by its label and read out as points, % or money."""
+    if open_notebook.language != "en":
+        pytest.skip("the simulator's controls are the same in every language (chapter 1 checks it)")
+    page, page_errors = open_notebook("en/07_levers.ipynb")
+    _run_all(page)
+    assert _stderr_outputs(page) == []
+    simulator = page.locator(".jp-OutputArea-output .widget-vbox",
+                             has=page.locator(".clv-slider")).first
+    simulator.scroll_into_view_if_needed()
+    sliders = simulator.get_by_role("slider")
+    sync_api.expect(sliders).to_have_count(9)  # targeted: no share-targeted slider
+    points = simulator.get_by_role("slider", name="Service: retention up by (percentage points)",
+                                   exact=True)
+    assert points.get_attribute("aria-valuetext") == "3 points"
+    assert _unnamed_controls(page) == []
     assert page_errors == []
 
 

@@ -210,15 +210,15 @@ def test_every_slider_label_fits_its_column_in_the_language(code):
     from clv_course.widgets import EM_PER_CHARACTER
     from clv_course.widgets.calculator import clv_calculator
     from clv_course.widgets.levers import lever_simulator
+    from clv_course.widgets.slider import Slider
     with language(code):
         boxes = [clv_calculator(), lever_simulator(Baseline(margin_per_order=15.0,
                                                             orders_per_year=2.0, retention=0.6))]
-    sliders = [child for box in boxes for child in _widgets(box) if hasattr(child, "description")
-               and child.description and hasattr(child.style, "description_width")]
+    sliders = [child for box in boxes for child in _widgets(box) if isinstance(child, Slider)]
     assert sliders
     for slider in sliders:
-        width = float(slider.style.description_width.removesuffix("em"))
-        assert len(slider.description) * EM_PER_CHARACTER <= width + 0.05, slider.description
+        assert len(slider.description) * EM_PER_CHARACTER <= slider.label_width + 0.05, \
+            slider.description
 
 
 def _widgets(box):

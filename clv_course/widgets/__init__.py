@@ -2,6 +2,8 @@
 
 Each tool is a function returning a widget, and keeps its arithmetic in a
 plain function beside it, so a test can check the numbers without a browser.
+Their sliders are :class:`clv_course.widgets.slider.Slider`, which a screen
+reader can name.
 """
 
 from collections.abc import Iterable
@@ -13,12 +15,12 @@ EM_PER_CHARACTER = 0.55
 def fit_labels(controls: Iterable, *, minimum: float, slider: float = 16.0) -> None:
     """Widen the label column of ``controls`` so the longest label fits, in any language.
 
-    A German or Italian label can be half as long again as the English one, and
-    ipywidgets cuts a label that does not fit with "...".
+    A German or Italian label can be half as long again as the English one; the
+    column is as wide as the longest, so the sliders of one tool line up.
     """
     controls = list(controls)
     longest = max((len(control.description) for control in controls), default=0)
     width = max(minimum, round(longest * EM_PER_CHARACTER, 1))
     for control in controls:
-        control.style.description_width = f"{width}em"
+        control.label_width = width
         control.layout.width = f"{width + slider}em"

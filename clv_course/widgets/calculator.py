@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from clv_course.formatting import fmt
 from clv_course.i18n import _
 from clv_course.widgets import fit_labels
+from clv_course.widgets.slider import Slider
 from clv_course.metrics import historic_clv, margin_clv
 
 
@@ -28,21 +29,22 @@ def calculator_text(aov: float, frequency: float, lifespan: float, margin: float
 def clv_calculator(aov: float = 50.0, frequency: float = 4.0, lifespan: float = 3.0,
                    margin: float = 0.3, currency: str = "EUR") -> widgets.VBox:
     """Sliders for AOV, purchases per year, lifespan in years and margin, and the CLV they give."""
-    style = {"description_width": "16em"}
     layout = widgets.Layout(width="36em")
     sliders = {
-        "aov": widgets.FloatSlider(value=aov, min=5, max=300, step=5, style=style, layout=layout,
-                                   description=_("Average order value ({currency})").format(
-                                       currency=currency)),
-        "frequency": widgets.FloatSlider(value=frequency, min=0.5, max=24, step=0.5, style=style,
-                                         layout=layout, description=_("Purchases per year")),
-        "lifespan": widgets.FloatSlider(value=lifespan, min=0.5, max=15, step=0.5, style=style,
-                                        layout=layout, description=_("Lifespan in years")),
-        "margin": widgets.FloatSlider(value=margin, min=0.05, max=0.9, step=0.05, style=style,
-                                      layout=layout, description=_("Gross margin rate"),
-                                      readout_format=".0%"),
+        "aov": Slider(value=aov, min=5, max=300, step=5, layout=layout,
+                      description=_("Average order value ({currency})").format(currency=currency),
+                      readout_of=lambda value: fmt(value, "money", currency=currency)),
+        "frequency": Slider(value=frequency, min=0.5, max=24, step=0.5, layout=layout,
+                            description=_("Purchases per year"),
+                            readout_of=lambda value: fmt(value, "number", digits=1)),
+        "lifespan": Slider(value=lifespan, min=0.5, max=15, step=0.5, layout=layout,
+                           description=_("Lifespan in years"),
+                           readout_of=lambda value: fmt(value, "number", digits=1)),
+        "margin": Slider(value=margin, min=0.05, max=0.9, step=0.05, layout=layout,
+                         description=_("Gross margin rate"),
+                         readout_of=lambda value: fmt(value, "percent", digits=0)),
     }
-    fit_labels(sliders.values(), minimum=16.0, slider=20.0)
+    fit_labels(sliders.values(), minimum=16.0, slider=24.0)
     result = widgets.HTML()
 
     def update(_change: object = None) -> None:

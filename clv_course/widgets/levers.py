@@ -13,6 +13,7 @@ import ipywidgets as widgets
 from clv_course.formatting import fmt
 from clv_course.i18n import _
 from clv_course.widgets import fit_labels
+from clv_course.widgets.slider import Slider
 from clv_course.levers import (LEVER_NAMES, Baseline, LeverResult, loyalty_lever,
                                personalisation_lever, service_lever, upsell_lever)
 
@@ -81,17 +82,14 @@ def lever_simulator(baseline: Baseline, *, currency: str = "EUR", targeted: Base
     """Sliders for each lever's effect and cost; the table below shows what each adds to CLV.
 
     With ``targeted``, personalisation reaches those customers (a ``targeted_share``
-    of all) and has no share slider. Each row of the box is a slider with its
-    value in words beside it; the sliders by name are in ``box.sliders``.
+    of all) and has no share slider. Each slider shows its value in words
+    beside it; the sliders by name are in ``box.sliders``.
     """
-    style = {"description_width": "22em"}
-    layout = widgets.Layout(width="38em")
+    layout = widgets.Layout(width="44em")
 
-    def slider(value: float, high: float, step: float, text: str, kind: str) -> widgets.FloatSlider:
-        control = widgets.FloatSlider(value=value, min=0.0, max=high, step=step, style=style,
-                                      layout=layout, description=text, readout=False)
-        control.kind = kind
-        return control
+    def slider(value: float, high: float, step: float, text: str, kind: str) -> Slider:
+        return Slider(value=value, min=0.0, max=high, step=step, layout=layout, description=text,
+                      readout_of=lambda number: readout(number, kind, currency))
 
     headroom = max(0.0, round(0.95 - baseline.retention, 2))
     if targeted is not None:
@@ -120,24 +118,20 @@ def lever_simulator(baseline: Baseline, *, currency: str = "EUR", targeted: Base
         "upsell_cost": slider(1.0, 30.0, 0.5, _("Upselling: cost per customer per year ({currency})")
                               .format(currency=currency), "money"),
     }
-    fit_labels(sliders.values(), minimum=22.0)
+    fit_labels(sliders.values(), minimum=22.0, slider=24.0)
     if targeted is not None:
         del sliders["personalisation_share"]
-    labels = {name: widgets.Label() for name in sliders}
     result = widgets.HTML()
 
     def update(_change: object = None) -> None:
         settings = {name: control.value for name, control in sliders.items()}
         if targeted is not None:
             settings["personalisation_share"] = targeted_share
-        for name, control in sliders.items():
-            labels[name].value = readout(control.value, control.kind, currency)
         result.value = simulator_text(baseline, currency=currency, targeted=targeted, **settings)
 
     for control in sliders.values():
         control.observe(update, names="value")
     update()
-    box = widgets.VBox([*(widgets.HBox([sliders[name], labels[name]]) for name in sliders),
-                        result])
+    box = widgets.VBox([*sliders.values(), result])
     box.sliders = sliders
     return box
