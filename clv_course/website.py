@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable
@@ -146,6 +147,45 @@ def static_widget(model_id: str, models: dict[str, Any], seen: frozenset[str] = 
     return f'<div class="clv-control">{description}</div>' if description else ""
 
 
+_TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
+_ROW = re.compile(r"<tr\b[^>]*>.*?</tr>", re.S)
+_CELL = re.compile(r"<(th|td)\b([^>]*)>(.*?)</\1>", re.S)
+
+
+def label_table_headers(table_html: str, label: str) -> str:
+    """Every header cell of a pandas table with words a screen reader can say.
+
+    pandas leaves the header cell above the row labels empty (and, under a named
+    index, the cells beside that name). The corner gets ``label``, hidden on screen;
+    an empty cell beside an index's name heads nothing and becomes a data cell.
+    """
+    def one_table(match: re.Match[str]) -> str:
+        table = match.group(0)
+        head, _sep, body = table.partition("</thead>")
+        if not _sep:
+            return table
+        first_row = _ROW.search(body)
+        row_headers = first_row.group(0).count("<th") if first_row else 0
+
+        def one_row(row: re.Match[str]) -> str:
+            column = 0
+
+            def one_cell(cell: re.Match[str]) -> str:
+                nonlocal column
+                kind, attributes, text = cell.groups()
+                span = re.search(r'colspan="(\d+)"', attributes)
+                here, column = column, column + (int(span.group(1)) if span else 1)
+                if kind != "th" or text.strip():
+                    return cell.group(0)
+                if here < row_headers:
+                    return (f'<th{attributes}><span class="clv-visually-hidden">'
+                            f"{_escape(label)}</span></th>")
+                return f"<td{attributes}></td>"
+            return _CELL.sub(one_cell, row.group(0))
+        return _ROW.sub(one_row, head) + _sep + body
+    return _TABLE.sub(one_table, table_html)
+
+
 def _note(text: str, kind: str) -> str:
     return f'<aside class="clv-note clv-note-{kind}"><p>{text}</p></aside>'
 
@@ -185,6 +225,10 @@ def prepare(notebook: nbformat.NotebookNode, where: str) -> nbformat.NotebookNod
             if WIDGET_VIEW in data:
                 outputs.append(widget_output(data[WIDGET_VIEW], models))
                 continue
+            if "<table" in str(data.get("text/html", "")):
+                data["text/html"] = label_table_headers(
+                    "".join(data["text/html"]) if isinstance(data["text/html"], list)
+                    else data["text/html"], _("Row"))
             if "image/png" in data or "image/svg+xml" in data:
                 alt = alt_text(cell)
                 if not alt:

@@ -183,3 +183,9 @@ def test_a_targeted_simulator_computes_personalisation_on_the_targeted_customers
     assert on_targeted.net_gain > on_average.net_gain
     box = lever_simulator(BASE, currency="EUR", targeted=targeted)
     assert "personalisation_share" not in box.sliders
+
+
+def test_every_column_of_the_simulators_table_has_a_header():
+    import re
+    text = simulator_text(BASE, currency="EUR", **SETTINGS)
+    assert not re.search(r"<th\b[^>]*>\s*</th>", text) and "Pays off?" in text

@@ -174,6 +174,29 @@ def test_each_check_is_followed_by_a_note_on_checking_in_jupyterlab(site):
         "clv-note clv-note-exercise") == checks
 
 
+EMPTY_HEADER = re.compile(r"<th\b[^>]*>\s*</th>")
+
+
+def test_no_table_on_any_page_has_a_header_cell_without_words(site):
+    assert [path.name for path in _pages(site) if EMPTY_HEADER.search(path.read_text("utf-8"))] \
+        == []
+
+
+def test_a_pandas_tables_corner_header_is_labelled_and_hidden_on_screen():
+    import pandas as pd
+    table = website.label_table_headers(pd.DataFrame({"a": [1]})._repr_html_(), "Row")
+    assert '<th><span class="clv-visually-hidden">Row</span></th>' in table
+    assert not EMPTY_HEADER.search(table)
+
+
+def test_cells_beside_an_index_name_become_data_cells_not_empty_headers():
+    import pandas as pd
+    frame = pd.DataFrame({"a": [1], "b": [2]}).rename_axis(index="customer", columns="month")
+    table = website.label_table_headers(frame._repr_html_(), "Row")
+    assert "<th>customer</th>" in table and table.count("<td></td>") == 2
+    assert not EMPTY_HEADER.search(table)
+
+
 def test_a_figure_without_alt_text_stops_the_build_naming_its_cell(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import matplotlib.pyplot as plt\nplt.plot([1, 2], [3, 4]);", id="a-plot")])

@@ -63,8 +63,10 @@ def simulator_text(baseline: Baseline, *, currency: str, targeted: Baseline | No
              ).format(clv=fmt(baseline.clv, "money", currency=currency),
                       margin=fmt(baseline.yearly_margin, "money", currency=currency),
                       retention=fmt(baseline.retention, "percent", digits=1))
-    columns = "<tr><th>{lever}</th><th>{after}</th><th>{gain}</th><th></th></tr>".format(
-        lever=_("Lever"), after=_("CLV after"), gain=_("Net gain per customer"))
+    columns = ('<tr><th scope="col">{lever}</th><th scope="col">{after}</th>'
+               '<th scope="col">{gain}</th><th scope="col">{pays}</th></tr>').format(
+        lever=_("Lever"), after=_("CLV after"), gain=_("Net gain per customer"),
+        pays=_("Pays off?"))
     return head + "<table>" + columns + "".join(rows) + "</table>"
 
 
