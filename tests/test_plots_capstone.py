@@ -25,6 +25,12 @@ def test_the_figure_has_a_title_and_both_axis_labels(countries):
     assert axes.get_title() and axes.get_xlabel() == "Country" and axes.get_ylabel()
 
 
+@pytest.mark.parametrize("currency", ["EUR", "DKK"])
+def test_the_y_axis_names_the_currency_it_was_given(countries, currency):
+    axes = clv_by_group(*countries, currency=currency, by="country").axes[0]
+    assert axes.get_ylabel() == f"Per active customer ({currency})"
+
+
 def test_an_unknown_grouping_column_names_the_axis_as_it_is(countries):
     axes = clv_by_group(*countries, currency="EUR", by="region").axes[0]
     assert axes.get_xlabel() == "region"
@@ -100,19 +106,68 @@ def test_value_curves_name_their_axes_with_units(curves):
     assert "EUR" in axes.get_ylabel() and axes.get_title()
 
 
-def test_one_curve_and_one_dashed_target_per_channel(curves):
+def _targets(axes):
+    """The horizontal target lines: two points at one height, drawn broken (not solid)."""
+    return [line for line in axes.get_lines() if line.get_linestyle() not in ("-", "None")
+            and len(line.get_xdata()) == 2 and len(set(line.get_ydata())) == 1]
+
+
+def test_one_solid_curve_and_one_target_line_per_channel(curves):
     values, cac = curves
     axes = value_against_cac(values, cac, currency="EUR").axes[0]
     solid = [line for line in axes.get_lines() if line.get_linestyle() == "-"]
-    dashed = [line for line in axes.get_lines()
-              if line.get_linestyle() == "--" and len(line.get_xdata()) == 2]
     assert len(solid) == 3
-    assert sorted(line.get_ydata()[0] for line in dashed) == pytest.approx(sorted(3 * cac))
+    assert sorted(line.get_ydata()[0] for line in _targets(axes)) == pytest.approx(sorted(3 * cac))
+
+
+def test_each_target_line_has_a_line_style_of_its_own(curves):
+    axes = value_against_cac(*curves, currency="EUR").axes[0]
+    styles = [line.get_linestyle() for line in _targets(axes)]
+    assert len(styles) == 3 and len(set(styles)) == 3
+
+
+def test_each_target_line_is_named_at_its_right_end_with_its_channel(curves):
+    values, cac = curves
+    axes = value_against_cac(values, cac, currency="EUR").axes[0]
+    names = {t.get_text(): t for t in axes.texts if "CAC" in t.get_text()}
+    assert set(names) == {f"3 x CAC: {channel}" for channel in cac.index}
+    for channel, text in ((c, names[f"3 x CAC: {c}"]) for c in cac.index):
+        x, y = text.xy
+        assert x >= 1.0 and y == pytest.approx(3 * cac[channel], abs=0.1 * 3 * cac.max())
+        target = next(line for line in _targets(axes)
+                      if line.get_ydata()[0] == pytest.approx(3 * cac[channel]))
+        assert text.get_color() == target.get_color()
+
+
+def test_close_target_lines_get_labels_that_do_not_overlap(curves):
+    values, _cac = curves
+    cac = pd.Series({"search": 10.0, "referral": 10.2, "marketplace": 10.4})
+    figure = value_against_cac(values, cac, currency="EUR")
+    figure.canvas.draw()
+    boxes = [t.get_window_extent() for t in figure.axes[0].texts if "CAC" in t.get_text()]
+    assert len(boxes) == 3
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_each_value_curve_has_a_marker_of_its_own_shown_in_the_legend(curves):
+    axes = value_against_cac(*curves, currency="EUR").axes[0]
+    solid = [line for line in axes.get_lines() if line.get_linestyle() == "-"]
+    markers = [line.get_marker() for line in solid]
+    assert len(set(markers)) == 3 and "None" not in markers and "" not in markers
+    assert [h.get_marker() for h in axes.get_legend().legend_handles] == markers
+
+
+def test_the_legend_lists_only_the_channels_and_says_nothing_about_dashes(curves):
+    values, cac = curves
+    legend = value_against_cac(values, cac, currency="EUR").axes[0].get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert sorted(texts) == sorted(cac.index) and not any("dashed" in t for t in texts)
 
 
 def test_each_curve_ends_with_its_ratio(curves):
     values, cac = curves
-    texts = [t.get_text() for t in value_against_cac(values, cac, currency="EUR").axes[0].texts]
+    texts = [t.get_text() for t in value_against_cac(values, cac, currency="EUR").axes[0].texts
+             if t.get_text().endswith(" : 1")]
     assert len(texts) == 3 and f"{values['referral'].iloc[-1] / cac['referral']:.1f} : 1" in texts
 
 

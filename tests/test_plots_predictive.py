@@ -122,6 +122,32 @@ def test_probability_alive_curves_are_the_models_values(model):
     assert np.all(np.diff(alive) > 0)  # a more recent last purchase, a likelier live customer
 
 
+def _default_cycle():
+    import matplotlib
+    return {matplotlib.colors.to_hex(c) for c in matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]}
+
+
+def test_probability_alive_curves_take_the_palettes_colours_not_matplotlibs_defaults(model):
+    from matplotlib.colors import to_hex
+    from clv_course.plots import palette
+    axes = predictive.probability_alive_by_recency(model, T=38.86).axes[0]
+    colours = [to_hex(line.get_color()) for line in axes.lines]
+    assert len(colours) == 4 and len(set(colours)) == 4
+    assert set(colours) <= {c.lower() for c in palette.CATEGORICAL}
+    assert not set(colours) & _default_cycle()
+
+
+def test_probability_alive_curves_differ_in_line_style_and_marker_too_in_the_legend(model):
+    axes = predictive.probability_alive_by_recency(model, T=38.86).axes[0]
+    styles = [(line.get_linestyle(), line.get_marker()) for line in axes.lines]
+    assert len({style for style, _ in styles}) == 4 and len({marker for _, marker in styles}) == 4
+    assert all(marker not in ("None", "", None) for _, marker in styles)
+    handles = axes.get_legend().legend_handles
+    assert [(h.get_linestyle(), h.get_marker()) for h in handles] == styles
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == [
+        "Frequency 1", "Frequency 2", "Frequency 5", "Frequency 10"]
+
+
 def test_probability_alive_histogram_counts_every_customer(model, summary):
     figure = predictive.probability_alive_histogram(model, summary)
     assert_labelled(figure)
@@ -196,6 +222,22 @@ def test_retention_by_tenure_shows_the_observed_rates_and_the_models():
     assert np.all(np.diff(model_line.get_ydata()) > 0)
     assert list(axes.get_xticks()) == list(range(1, 13))
     assert "Year of tenure" == axes.get_xlabel() and "%" in axes.get_yticklabels()[1].get_text()
+
+
+def test_retention_by_tenure_tells_the_cohorts_apart_by_marker_and_line_style():
+    models = {name: ShiftedBetaGeometric().fit(counts[:7], initial=1000)
+              for name, counts in ACTIVE.items()}
+    axes = predictive.retention_by_tenure(ACTIVE, models, initial=1000, fitted_periods=7).axes[0]
+    regular_dots, regular_line, high_dots, high_line = axes.lines[:4]
+    assert regular_dots.get_linestyle() == high_dots.get_linestyle() == "None"  # dots alone
+    assert regular_dots.get_marker() != high_dots.get_marker()
+    assert "None" not in (regular_dots.get_marker(), high_dots.get_marker())
+    assert regular_line.get_linestyle() != high_line.get_linestyle()
+    # and not dotted: a dotted line marks where the fit ends
+    assert ":" not in (regular_line.get_linestyle(), high_line.get_linestyle())
+    handles = axes.get_legend().legend_handles
+    assert [(h.get_marker(), h.get_linestyle()) for h in handles] == [
+        (line.get_marker(), line.get_linestyle()) for line in axes.lines[:4]]
 
 
 def test_retention_by_tenure_needs_a_model_per_cohort():
@@ -334,6 +376,13 @@ def test_heterogeneity_plots_the_fitted_gamma_and_beta_densities(model):
     assert right.lines[1].get_xdata()[0] == pytest.approx(params["a"] / (params["a"]
                                                                          + params["b"]))
     assert "%" in right.get_xticklabels()[1].get_text()
+
+
+def test_heterogeneity_titles_say_what_their_x_axes_plot(model):
+    left, right = predictive.heterogeneity_distributions(model).axes[:2]
+    assert left.get_title().startswith("Purchase rates: gamma")
+    assert right.get_xlabel() == "Dropout probability p after a repeat purchase"
+    assert right.get_title().startswith("Dropout after a repeat purchase: beta")
 
 
 def test_heterogeneity_fitted_in_days_labels_the_rate_per_day(transactions):

@@ -31,6 +31,11 @@ PROFIT_COLOUR = GREEN
 CHANNEL_COLOURS = {"search": BLUE, "social": RED, "referral": GREEN,
                    "marketplace": ORANGE}
 SPARE_COLOURS = [PURPLE, GREY, BLACK, SKY]
+#: the line styles of the target lines, one per channel in turn (the value curves are solid):
+#: with the channel's name at the line's end they tell the lines apart without their colours
+TARGET_STYLES = ("--", "-.", ":", (0, (6, 2, 1, 2, 1, 2)))
+#: the markers of the value curves, one per channel in turn, shown in the legend too
+CURVE_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 #: the x-axis of value_against_cac, per time unit
 SINCE_FIRST = {"day": N_("Days since the first purchase"),
                "week": N_("Weeks since the first purchase"),
@@ -74,10 +79,27 @@ def clv_by_group(revenue_clv: pd.Series, profit_clv: pd.Series, *, currency: str
     axes.legend(frameon=False, loc="upper right")
     name = GROUP_LABELS.get(by)
     label(axes, _("Discounted lifetime value of a customer"), _(name) if name else str(by),
-          _("Per active customer"))
+          _("Per active customer ({currency})").format(currency=currency))
     money_axis(axes, currency)
     axes.margins(y=0.15)
     return figure
+
+
+def _label_targets(axes, targets: list[tuple[float, object, str]], ratio: str) -> None:
+    """Name each target line at its right end, just outside the axes, moved apart to stay legible.
+
+    ``targets`` holds (height, channel, colour) per line. Labels closer than a
+    twentieth of the y-axis are moved up, in order of height, so none covers another.
+    """
+    bottom, top = axes.get_ylim()
+    gap = (top - max(bottom, 0.0)) / 20
+    placed = None
+    for height, channel, colour in sorted(targets, key=lambda item: item[0]):
+        at = height if placed is None else max(height, placed + gap)
+        placed = at
+        axes.annotate(_("{ratio} x CAC: {channel}").format(ratio=ratio, channel=channel),
+                      (1.01, at), xycoords=("axes fraction", "data"),
+                      ha="left", va="center", color=colour, fontsize=8, annotation_clip=False)
 
 
 def value_against_cac(curves: pd.DataFrame, cac: pd.Series, *, currency: str, unit: str = "week",
@@ -86,8 +108,9 @@ def value_against_cac(curves: pd.DataFrame, cac: pd.Series, *, currency: str, un
 
     ``curves`` is indexed by the periods since the first purchase (0, 1, ...,
     in ``unit``) with one column per channel; ``cac`` is a Series indexed by the
-    same channels. Each channel's ``target`` x CAC is drawn as a dashed line in
-    its colour, and each curve ends with its CLV:CAC ratio.
+    same channels. Each channel's ``target`` x CAC is drawn as a line in its
+    colour, with a line style of its own and the channel's name at its right
+    end; each curve (solid, with a marker of its own) ends with its CLV:CAC ratio.
     """
     if not isinstance(curves, pd.DataFrame) or curves.empty:
         raise InputError(_("Expected the value curves as a pandas DataFrame with one column per "
@@ -107,23 +130,27 @@ def value_against_cac(curves: pd.DataFrame, cac: pd.Series, *, currency: str, un
         _values(curves[channel], _("the value curve of {channel}").format(channel=channel))
     spare = iter(SPARE_COLOURS * 4)
     order = curves.iloc[-1].sort_values(ascending=False).index
-    figure, axes = new_figure(7.5, 4.5)
-    for channel in order:
+    figure, axes = new_figure(8.5, 4.5)  # wider than most: the target lines are named on the right
+    targets = []
+    for i, channel in enumerate(order):
         colour = CHANNEL_COLOURS.get(str(channel)) or next(spare)
         values = curves[channel].astype(float)
-        axes.plot(values.index, values.to_numpy(), color=colour, linewidth=2, label=str(channel))
-        axes.axhline(target * cac[channel], color=colour, linestyle="--", linewidth=1)
+        axes.plot(values.index, values.to_numpy(), color=colour, linewidth=2, label=str(channel),
+                  marker=CURVE_MARKERS[i % len(CURVE_MARKERS)], markersize=5,
+                  markevery=(i * len(values) // (10 * len(order)), max(len(values) // 10, 1)))
+        axes.axhline(target * cac[channel], color=colour, linewidth=1,
+                     linestyle=TARGET_STYLES[i % len(TARGET_STYLES)])
+        targets.append((target * cac[channel], channel, colour))
         ratio = values.iloc[-1] / cac[channel]
         axes.annotate(_("{ratio} : 1").format(ratio=fmt(ratio, "number", digits=1)),
                       (values.index[-1], values.iloc[-1]), xytext=(4, 0),
                       textcoords="offset points", va="center", color=colour, fontsize=9)
-    axes.plot([], [], color="grey", linestyle="--", linewidth=1,
-              label=_("{ratio} x CAC (dashed)").format(ratio=fmt(target, "number", digits=0)))
+    _label_targets(axes, targets, fmt(target, "number", digits=0))
     axes.legend(frameon=False, loc="upper left")
     title = _("What a new customer is expected to bring, against {ratio} x what she cost")
     label(axes, title.format(ratio=fmt(target, "number", digits=0)), _(SINCE_FIRST[unit]),
           _("Discounted margin per new customer ({currency})").format(currency=currency))
     money_axis(axes, currency)
-    axes.set_xlim(curves.index[0], curves.index[-1] * 1.1)
+    axes.set_xlim(curves.index[0], curves.index[-1] * 1.12)
     axes.set_ylim(bottom=0)
     return figure

@@ -14,6 +14,8 @@ from clv_course.plots.palette import BLUE, GREEN, GREY, ORANGE, PALE_GREY
 #: colours for the channels, so the same channel looks the same in every panel
 _COLOURS = {"own_shop": BLUE, "marketplace": ORANGE}
 _CHANNEL_NAMES = {"own_shop": N_("Own shop"), "marketplace": N_("Marketplace")}
+#: the hatch of the revenue bars, which the margin bars next to them do not have
+REVENUE_HATCH = "//"
 
 
 def _channel_name(channel: str) -> str:
@@ -44,8 +46,11 @@ def channel_comparison(table: pd.DataFrame, *, currency: str, window: str | None
     colours = [_COLOURS.get(c, GREY) for c in channels]
     width = 0.38
     positions = range(len(channels))
-    aov = money.bar([p - width / 2 for p in positions], table["aov"], width, color=colours,
-                    alpha=0.45, label=_("Revenue per order (AOV)"))
+    # revenue: the channel's colour, pale and hatched in it, so the legend tells revenue from
+    # margin by the hatching as well as by the shade (in greyscale too)
+    aov = money.bar([p - width / 2 for p in positions], table["aov"], width,
+                    color=[(colour, 0.45) for colour in colours], edgecolor=colours, linewidth=0,
+                    hatch=REVENUE_HATCH, label=_("Revenue per order (AOV)"))
     margin = money.bar([p + width / 2 for p in positions], table["margin_per_order"], width,
                        color=colours, label=_("Margin per order"))
     _annotate(money, aov, table["aov"], "money", currency)

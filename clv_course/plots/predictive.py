@@ -43,7 +43,7 @@ from clv_course.models.bgnbd import BGNBD
 from clv_course.models.checks import calibration_histogram
 from clv_course.models.sbg import ShiftedBetaGeometric
 from clv_course.plots import label, new_figure, number_axis, percent_axis
-from clv_course.plots.palette import BLUE, GREEN, ORANGE, PALE_BLUE, PURPLE
+from clv_course.plots.palette import BLUE, CATEGORICAL, GREEN, ORANGE, PALE_BLUE, PURPLE
 from clv_course.summary import customer_summary
 from clv_course.units import Unit, days_per
 
@@ -61,6 +61,12 @@ UNIT_NAMES = {"day": N_("days"), "week": N_("weeks"), "month": N_("months"),
 ACTUAL_COLOUR = BLUE
 MODEL_COLOUR = ORANGE
 ONE_TIME_COLOUR = PALE_BLUE
+#: what tells one line of a figure from another besides its colour: a line style and a marker,
+#: taken in turn (a colour-blind or greyscale reader tells the lines apart by these)
+LINE_STYLES = ("-", "--", "-.", ":")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+#: the line styles of retention_by_tenure's cohorts: not dotted, which marks where the fit ends
+COHORT_STYLES = LINE_STYLES[:3]
 #: the purchase models by the names the papers give them
 MODEL_NAMES = {"BGNBD": "BG/NBD", "ParetoNBD": "Pareto/NBD"}
 
@@ -198,9 +204,13 @@ def probability_alive_by_recency(model: PurchaseModel, *, T: float,
             value=T))
     recency = np.linspace(T / points, T, points)
     figure, axes = new_figure(7.0, 4.0)
-    for frequency in frequencies:
+    for i, frequency in enumerate(frequencies):
         alive = model.probability_alive(np.full(points, frequency), recency, np.full(points, T))
-        axes.plot(recency, alive, label=_("Frequency {count}").format(count=frequency))
+        # a colour of the palette, and a line style and marker of its own for each frequency
+        axes.plot(recency, alive, color=CATEGORICAL[i % len(CATEGORICAL)],
+                  linestyle=LINE_STYLES[i % len(LINE_STYLES)], marker=MARKERS[i % len(MARKERS)],
+                  markevery=(i * points // (8 * max(len(frequencies), 1)), points // 8),
+                  markersize=5, label=_("Frequency {count}").format(count=frequency))
     axes.set_ylim(0, 1.02)
     unit_name = _(UNIT_NAMES[unit])
     label(axes, _("Probability alive for a customer of age {age} {unit}").format(
@@ -361,13 +371,18 @@ def retention_by_tenure(active: dict[str, list[float]], models: dict[str, Shifte
         raise InputError(_("Give one fitted model per cohort: the cohorts are {cohorts}.").format(
             cohorts=", ".join(active)))
     figure, axes = new_figure(7.0, 4.2)
-    for (name, counts), colour in zip(active.items(), (ACTUAL_COLOUR, MODEL_COLOUR, GREEN)):
+    colours = (ACTUAL_COLOUR, MODEL_COLOUR, GREEN, *(c for c in CATEGORICAL
+                                                     if c not in (ACTUAL_COLOUR, MODEL_COLOUR, GREEN)))
+    for i, (name, counts) in enumerate(active.items()):
+        # each cohort has a colour, a marker and a line style of its own
+        colour = colours[i % len(colours)]
         counts = np.asarray(counts, dtype=float)
         observed = counts / np.concatenate([[initial], counts[:-1]])
         periods = np.arange(1, len(counts) + 1)
-        axes.plot(periods, observed, "o", color=colour,
-                  label=_("{cohort}: observed").format(cohort=name))
-        axes.plot(periods, models[name].retention_rate(periods), "-", color=colour,
+        axes.plot(periods, observed, linestyle="none", marker=MARKERS[i % len(MARKERS)],
+                  color=colour, label=_("{cohort}: observed").format(cohort=name))
+        axes.plot(periods, models[name].retention_rate(periods),
+                  linestyle=COHORT_STYLES[i % len(COHORT_STYLES)], color=colour,
                   label=_("{cohort}: sBG").format(cohort=name))
     axes.axvline(fitted_periods + 0.5, color="grey", linestyle=":", linewidth=1)
     axes.annotate(_("not used in the fit"), (fitted_periods + 0.5, 0.5), xytext=(4, 0),
@@ -494,7 +509,7 @@ def heterogeneity_distributions(model: BGNBD, *, points: int = 400) -> Figure:
 
     Left: the gamma density of the purchase rate λ (shape r, rate alpha, so
     scale 1 / alpha), in purchases per period of the model's unit. Right: the
-    beta density of the dropout probability p after a purchase (a, b). A
+    beta density of the dropout probability p after a repeat purchase (a, b). A
     dashed line marks each mean, r / alpha and a / (a + b). With a shape below
     1 a density rises without bound at 0, so the y-axis is cut at three times
     the density at the distribution's median; the rate axis ends at the 95th
@@ -521,7 +536,7 @@ def heterogeneity_distributions(model: BGNBD, *, points: int = 400) -> Figure:
         r=fmt(params["r"], "number", digits=3), alpha=fmt(params["alpha"], "number", digits=3)),
         _("Purchase rate λ (purchases per {unit})").format(unit=_(UNIT_SINGULAR[unit])),
         _("Density (share of customers per unit of λ)"))
-    label(right, _("Dropout after a purchase: beta (a = {a}, b = {b})").format(
+    label(right, _("Dropout after a repeat purchase: beta (a = {a}, b = {b})").format(
         a=fmt(params["a"], "number", digits=3), b=fmt(params["b"], "number", digits=3)),
         _("Dropout probability p after a repeat purchase"), _("Density (share of customers per unit of p)"))
     percent_axis(right, which="x")

@@ -29,6 +29,8 @@ INPUT_LABELS = {
     "churn": N_("Churn rate"),
     "discount_rate": N_("Discount rate"),
 }
+#: the hatch of the tornado's bars for the lower input (the higher input's bars are plain)
+LOWER_HATCH = "///"
 
 
 def convergence(margin: float, retention: float, discount_rate: float, *, max_periods: int = 30,
@@ -83,9 +85,20 @@ def tornado(table: pd.DataFrame, *, currency: str) -> Figure:
         change=fmt(change, "percent", digits=0))
     higher = _("Input higher") if change is None else _("Input {change} higher").format(
         change=fmt(change, "percent", digits=0))
-    axes.barh(positions, ordered["low_change"], left=base, color=ORANGE, label=lower)
-    axes.barh(positions, ordered["high_change"], left=base, color=BLUE, label=higher)
+    # the lower input's bars are hatched, so the two stay apart without their colours (in
+    # greyscale, or for a reader who cannot tell the colours), in the bars and in the legend
+    for column, colour, hatch, name in (("low_change", ORANGE, LOWER_HATCH, lower),
+                                        ("high_change", BLUE, "", higher)):
+        bars = axes.barh(positions, ordered[column], left=base, color=colour, hatch=hatch,
+                         edgecolor="white", linewidth=0, label=name)
+        # each bar's end is labelled with the CLV it reaches, outside the bar
+        for bar, delta in zip(bars, ordered[column]):
+            axes.annotate(fmt(base + float(delta), "money", currency=currency, digits=1),
+                          (base + float(delta), bar.get_y() + bar.get_height() / 2),
+                          xytext=(3 if delta >= 0 else -3, 0), textcoords="offset points",
+                          ha="left" if delta >= 0 else "right", va="center", fontsize=8)
     axes.axvline(base, color="black", linewidth=1)
+    axes.margins(x=0.12)
     axes.set_yticks(positions, names)
     label(axes, _("Which input moves CLV most (base: {base})").format(
         base=fmt(base, "money", currency=currency)), _("CLV ({currency})").format(currency=currency), "")
