@@ -77,3 +77,17 @@ def test_ch01_histogram_refuses_empty_input_and_an_unknown_kind():
         value_per_customer_histogram(pd.Series([], dtype=float), currency="EUR")
     with pytest.raises(InputError):
         value_per_customer_histogram(pd.Series([1.0]), currency="EUR", what="margin")
+
+
+def test_a_title_longer_than_the_figure_wraps_instead_of_widening_the_picture():
+    """A notebook saves figures with bbox_inches="tight": an unwrapped long title widens them."""
+    import io
+
+    import matplotlib.image
+    from clv_course.plots import label, new_figure
+    figure, axes = new_figure(5.0, 3.0)
+    label(axes, "Welche Eingangsgröße bewegt den CLV am stärksten? " * 3, "x", "y")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=50, bbox_inches="tight")
+    buffer.seek(0)
+    assert matplotlib.image.imread(buffer).shape[1] <= (5.0 + 2 * 0.1) * 50 + 1  # 0.1 in padding

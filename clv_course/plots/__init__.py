@@ -28,10 +28,14 @@ def new_figure(width: float = 7.0, height: float = 4.0, ncols: int = 1) -> tuple
 
 
 def label(axes: Axes, title: str, xlabel: str, ylabel: str) -> Axes:
-    """Set the three labels every course figure has (already translated by the caller)."""
-    axes.set_title(title)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel(ylabel)
+    """Set the three labels every course figure has (already translated by the caller).
+
+    They wrap at the figure's edge: a German or Italian title can be half as long
+    again as the English one, and would otherwise run off the figure.
+    """
+    axes.set_title(title, wrap=True)
+    axes.set_xlabel(xlabel, wrap=True)
+    axes.set_ylabel(ylabel, wrap=True)
     return axes
 
 
