@@ -354,7 +354,10 @@ def merge(catalog: Catalog, template: Catalog) -> None:
     same_text = {(m.context.split("#")[0], m.id): m for m in old.values()
                  if "#string-" in (m.context or "") and m.string and not m.fuzzy}
     moved = {(m.context.split("#")[0], m.id) for m in template if "#string-" in (m.context or "")}
-    catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
+    # Babel puts a new entry's Message from the template into the catalog itself, and this
+    # then writes a translation into it: without a copy, the next language merged from the
+    # same template would find that translation (German got the Danish one).
+    catalog.update(copy.deepcopy(template), no_fuzzy_matching=True, update_creation_date=False)
     for message in catalog:
         previous = old.get(message.context)
         if "#string-" in (message.context or "") and (previous is None or previous.id != message.id):

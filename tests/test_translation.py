@@ -117,6 +117,20 @@ def test_an_edited_english_cell_makes_its_translation_fuzzy_and_the_check_fail(c
     assert len(problems) == 1 and problems[0].startswith("ch01-intro: fuzzy")
 
 
+def test_one_template_merged_into_two_languages_gives_each_its_own_old_translation(course):
+    """`translation update` merges one template into every catalog in turn."""
+    _catalog(course, GERMAN)
+    danish = tr.catalog_path("de", course).read_text(encoding="utf-8").replace(
+        "Language: de", "Language: da").replace("Fertig.", "Færdig.")
+    tr.catalog_path("da", course).write_text(danish, encoding="utf-8")
+    _master(course, outro=OUTRO + " Well done.")
+    template = tr.extract(tr.masters(course))
+    tr.update("da", course, template)
+    tr.update("de", course, template)
+    outro = _german(course)["ch01-outro"]
+    assert outro.fuzzy and outro.string == "Fertig."
+
+
 def test_new_cells_come_in_untranslated_and_removed_ones_become_obsolete(course):
     _catalog(course, GERMAN)
     _master(course, extra="A new cell.")
