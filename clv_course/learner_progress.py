@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from clv_course.formatting import fmt
 from clv_course.i18n import _
 
 FILE_NAME = "progress.json"
@@ -142,10 +143,17 @@ class ProgressReport:
         return _("You have passed {done} of the course's {total} exercises (kept in {path}).").format(
             done=done, total=total, path=progress_file())
 
+    def chart_alt(self) -> str:
+        """What the chart shows, for a screen reader: its bars in words."""
+        shares = ", ".join(f"{name} {fmt(share, 'percent', digits=0)}" for name, share in zip(
+            self._labelled().index, self.frame["passed"] / self.frame["total"]))
+        return _("Bar chart of the share of each chapter's exercises you have passed: "
+                 "{shares}").format(shares=shares)
+
     def _repr_html_(self) -> str:
         note = f"<p><b>{html.escape(self.note)}</b></p>" if self.note else ""
         return (f"{note}<p>{html.escape(self.summary())}</p>{self._labelled().to_html()}"
-                f'<img alt="{html.escape(_("Your progress through the course"))}" '
+                f'<img alt="{html.escape(self.chart_alt())}" '
                 f'src="data:image/png;base64,{self._chart_png()}">')
 
     def __repr__(self) -> str:

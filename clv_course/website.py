@@ -24,7 +24,8 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,10 +62,16 @@ class Chapter:
 
 # --- executing ------------------------------------------------------------------------------------
 
-def kernel_environment(language_code: str) -> dict[str, str]:
-    """This process's environment for the kernel, in ``language_code``, with inline figures."""
+def kernel_environment(language_code: str, data_home: Path | None = None) -> dict[str, str]:
+    """This process's environment for the kernel, in ``language_code``, with inline figures.
+
+    ``data_home`` stands in for the learner's data folder (``XDG_DATA_HOME``), so that
+    a page shows a newcomer's progress, not the progress of whoever builds the site.
+    """
     env = dict(os.environ)
     env["CLV_COURSE_LANG"] = language_code
+    if data_home is not None:
+        env["XDG_DATA_HOME"] = str(data_home)
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     return env
@@ -79,8 +86,10 @@ def execute(chapter: Chapter, timeout: int = CELL_TIMEOUT) -> nbformat.NotebookN
                             store_widget_state=True,
                             resources={"metadata": {"path": str(chapter.notebook.parent)}})
     try:
-        # the kernel's stderr holds only its start-up chatter; a cell's errors come as messages
-        client.execute(env=kernel_environment(chapter.language), stderr=subprocess.DEVNULL)
+        with tempfile.TemporaryDirectory(prefix="clv-site-") as data_home:
+            # the kernel's stderr holds only its start-up chatter; a cell's errors come as messages
+            client.execute(env=kernel_environment(chapter.language, Path(data_home)),
+                           stderr=subprocess.DEVNULL)
     except CellExecutionError as error:
         raise SiteError(_("{notebook}: a cell failed while the site was built:\n{error}").format(
             notebook=chapter.notebook, error=error)) from None
@@ -156,9 +165,17 @@ def label_table_headers(table_html: str, label: str) -> str:
     """Every header cell of a pandas table with words a screen reader can say.
 
     pandas leaves the header cell above the row labels empty (and, under a named
-    index, the cells beside that name). The corner gets ``label``, hidden on screen;
-    an empty cell beside an index's name heads nothing and becomes a data cell.
+    index, the cells beside that name). The corner gets ``label``, hidden on screen,
+    unless the index's own name heads that column in another header row; an empty
+    cell that heads nothing becomes a data cell.
     """
+    def cells(row: str) -> Iterator[tuple[int, re.Match[str]]]:
+        column = 0
+        for cell in _CELL.finditer(row):
+            span = re.search(r'colspan="(\d+)"', cell.group(2))
+            yield column, cell
+            column += int(span.group(1)) if span else 1
+
     def one_table(match: re.Match[str]) -> str:
         table = match.group(0)
         head, _sep, body = table.partition("</thead>")
@@ -166,18 +183,18 @@ def label_table_headers(table_html: str, label: str) -> str:
             return table
         first_row = _ROW.search(body)
         row_headers = first_row.group(0).count("<th") if first_row else 0
+        named = {column for row in _ROW.findall(head) for column, cell in cells(row)
+                 if cell.group(1) == "th" and cell.group(3).strip()}
 
         def one_row(row: re.Match[str]) -> str:
-            column = 0
+            replaced = {cell.start(): (column, cell) for column, cell in cells(row.group(0))}
 
             def one_cell(cell: re.Match[str]) -> str:
-                nonlocal column
+                here = replaced[cell.start()][0]
                 kind, attributes, text = cell.groups()
-                span = re.search(r'colspan="(\d+)"', attributes)
-                here, column = column, column + (int(span.group(1)) if span else 1)
                 if kind != "th" or text.strip():
                     return cell.group(0)
-                if here < row_headers:
+                if here < row_headers and here not in named:
                     return (f'<th{attributes}><span class="clv-visually-hidden">'
                             f"{_escape(label)}</span></th>")
                 return f"<td{attributes}></td>"
@@ -258,12 +275,36 @@ def chapter_title(notebook: nbformat.NotebookNode, fallback: str) -> str:
     return deck_title(notebook, Path(fallback))
 
 
+def chapter_summary(notebook: nbformat.NotebookNode) -> str:
+    """The chapter's opening paragraph (after its title) as HTML, for the start page's list."""
+    import mistune
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown" or not cell.source.lstrip().startswith("# "):
+            continue
+        paragraphs = [part.strip() for part in cell.source.split("\n\n")[1:] if part.strip()]
+        at = next((i for i, part in enumerate(paragraphs)
+                   if not part.startswith(("#", "|", "-", "1."))), None)
+        if at is None:
+            return ""
+        text = " ".join(paragraphs[at].split())
+        if text.endswith((":", ",", ";")) and at + 1 < len(paragraphs):
+            text = text + "\n\n" + paragraphs[at + 1]  # it leads into a list: the list too
+        return str(mistune.html(text)).strip()
+    return ""
+
+
 def _navigation(chapter: Chapter, titles: dict[Chapter, str],
                 chapters: list[Chapter]) -> dict[str, Any]:
     """What the template needs around a chapter: the chapter list and the other languages."""
     own = [c for c in chapters if c.language == chapter.language]
     same = {c.language: c for c in chapters if c.notebook.name == chapter.notebook.name}
+    at = own.index(chapter)
+    neighbours = {"previous": own[at - 1] if at > 0 else None,
+                  "next": own[at + 1] if at + 1 < len(own) else None}
     return {
+        "pager_label": _("Previous and next chapter"),
+        **{side: {"href": c.page, "title": titles[c]} if c else None
+           for side, c in neighbours.items()},
         "course": _("Customer Lifetime Value: a course"),
         "chapters_label": _("Chapters"),
         "languages_label": _("Languages"),
@@ -307,10 +348,12 @@ def _page(language_code: str, title: str, body: str, static: str = "../_static")
 
 
 def write_start_page(language_code: str, chapters: list[Chapter], titles: dict[Chapter, str],
-                     out: Path) -> Path:
-    """``<lang>/index.html``: what the course is and every chapter, in order."""
+                     out: Path, summaries: dict[Chapter, str] | None = None) -> Path:
+    """``<lang>/index.html``: what the course is, how to work through it, every chapter in order."""
     own = [c for c in chapters if c.language == language_code]
-    items = "\n".join(f'<li><a href="{c.page}">{_escape(titles[c])}</a></li>' for c in own)
+    summaries = summaries or {}
+    items = "\n".join(f'<li><a href="{c.page}">{_escape(titles[c])}</a>'
+                      f'{summaries.get(c, "")}</li>' for c in own)
     others = "\n".join(f'<li><a href="../{code}/index.html" lang="{code}" hreflang="{code}">'
                        f'{NATIVE_NAMES[code]}</a></li>'
                        for code in sorted({c.language for c in chapters}) if code != language_code)
@@ -319,9 +362,16 @@ def write_start_page(language_code: str, chapters: list[Chapter], titles: dict[C
     intro = _("What a customer is worth over the whole relationship, and how to raise it: one "
               "chapter a page, with worked examples on real data. The exercises are checked and "
               "graded in JupyterLab, where every chapter also runs live.")
-    body = (f'<header><p class="clv-course">{_escape(course)}</p>'
+    heading = _("How to work through it")
+    command = "make lab" if language_code == "en" else f"CLV_COURSE_LANG={language_code} make lab"
+    how = _("Read the chapters in order: each builds on the one before. To run the examples, "
+            "move the sliders and do the exercises, open the course in JupyterLab: in the "
+            "course's folder, {command} installs what it needs and opens the first chapter.")
+    body = (f'<header class="clv-header"><p class="clv-course">{_escape(course)}</p>'
             f'<nav aria-label="{_escape(languages_label)}"><ul class="clv-languages">{others}</ul>'
             f'</nav></header>\n<main>\n<h1>{_escape(course)}</h1>\n<p>{_escape(intro)}</p>\n'
+            f'<h2>{_escape(heading)}</h2>\n'
+            f'<p>{_escape(how).replace("{command}", f"<code>{command}</code>")}</p>\n'
             f'<h2>{_escape(chapters_label)}</h2>\n<ol class="clv-chapters">\n{items}\n</ol>\n'
             f'</main>')
     target = out / language_code / "index.html"
@@ -371,6 +421,7 @@ def build(notebooks: list[Path], out: Path, *, jobs: int | None = None,
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
         executed = dict(zip(chapters, pool.map(execute, chapters)))
     titles = {c: chapter_title(executed[c], c.notebook.stem) for c in chapters}
+    summaries = {c: chapter_summary(executed[c]) for c in chapters}
     exporter = _exporter()
     written, problems = [], []
     for chapter in chapters:
@@ -388,6 +439,6 @@ def build(notebooks: list[Path], out: Path, *, jobs: int | None = None,
         raise SiteError("\n".join(problems))
     for code in sorted({c.language for c in chapters}):
         with language(code):
-            written.append(write_start_page(code, chapters, titles, out))
+            written.append(write_start_page(code, chapters, titles, out, summaries))
     written.append(write_language_page({c.language for c in chapters}, out))
     return written

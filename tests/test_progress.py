@@ -76,3 +76,10 @@ def test_progress_shows_a_table_and_a_labelled_chart_in_the_learners_language(da
         page = progress.progress()._repr_html_()
     assert "Kapitel 0" in page and 'src="data:image/png;base64,' in page
     assert "Chapter 0" not in page and "exercises passed" not in page
+
+
+def test_the_progress_charts_alt_text_says_each_chapters_share_in_words(data_home):
+    with language("de"):
+        page = progress.progress()._repr_html_()
+    alt = page.split('alt="')[1].split('"')[0]
+    assert alt.startswith("Balkendiagramm") and "Kapitel 0 0\xa0%" in alt and "Kapitel 10" in alt

@@ -111,12 +111,41 @@ def test_every_chapter_is_a_page_and_each_language_has_a_start_page(site):
     assert re.findall(r'href="(\w+)/index.html"', (site / "index.html").read_text()) == ["de", "en"]
 
 
+def test_a_start_page_says_how_to_work_through_the_course_and_what_each_chapter_holds(site):
+    english = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert "<code>make lab</code>" in english
+    chapters = re.findall(r'<li><a href="\d\d_\w+\.html">[^<]+</a>(.*?)</li>', english, re.S)
+    assert len(chapters) == len(student_notebooks(["en"]))
+    assert all(summary.startswith("<p>") and len(summary) > 80 for summary in chapters), chapters
+    assert "<code>CLV_COURSE_LANG=de make lab</code>" in \
+        (site / "de" / "index.html").read_text(encoding="utf-8")
+
+
 def test_each_page_is_in_its_language_and_links_to_the_chapter_in_the_others(site):
     english, german = (site / code / "01_what_is_clv.html" for code in ("en", "de"))
     assert _read(english).language == "en" and _read(german).language == "de"
     assert "../de/01_what_is_clv.html" in _read(english).links
     assert "../en/01_what_is_clv.html" in _read(german).links
     assert "Kapitel" in german.read_text(encoding="utf-8")
+
+
+def _pager(path: Path) -> dict[str, str]:
+    """rel -> href of a page's previous/next links (attributes in any order)."""
+    links = re.findall(r"<a\b([^>]*)>", path.read_text(encoding="utf-8"))
+    found = {}
+    for attributes in links:
+        rel, href = re.search(r'rel="(\w+)"', attributes), re.search(r'href="([^"]+)"', attributes)
+        if rel and href and rel.group(1) in ("prev", "next"):
+            found[rel.group(1)] = href.group(1)
+    return found
+
+
+def test_a_chapter_ends_with_links_to_the_previous_and_the_next_chapter(site):
+    names = [path.stem for path in student_notebooks(["en"])]
+    assert _pager(site / "en" / f"{names[1]}.html") == {"prev": f"{names[0]}.html",
+                                                        "next": f"{names[2]}.html"}
+    assert _pager(site / "en" / f"{names[0]}.html") == {"next": f"{names[1]}.html"}
+    assert _pager(site / "en" / f"{names[-1]}.html") == {"prev": f"{names[-2]}.html"}
 
 
 def test_a_page_needs_nothing_outside_its_site(site):
@@ -174,6 +203,13 @@ def test_each_check_is_followed_by_a_note_on_checking_in_jupyterlab(site):
         "clv-note clv-note-exercise") == checks
 
 
+def test_no_page_shows_the_progress_or_the_home_folder_of_whoever_built_it(site):
+    """Chapter 0 shows the learner's progress: on the site, a newcomer's, not the builder's."""
+    home = str(Path.home())
+    assert [path.name for path in _pages(site) if home in path.read_text("utf-8")] == []
+    assert website.kernel_environment("en", Path("/tmp/fresh"))["XDG_DATA_HOME"] == "/tmp/fresh"
+
+
 EMPTY_HEADER = re.compile(r"<th\b[^>]*>\s*</th>")
 
 
@@ -194,6 +230,14 @@ def test_cells_beside_an_index_name_become_data_cells_not_empty_headers():
     frame = pd.DataFrame({"a": [1], "b": [2]}).rename_axis(index="customer", columns="month")
     table = website.label_table_headers(frame._repr_html_(), "Row")
     assert "<th>customer</th>" in table and table.count("<td></td>") == 2
+    assert not EMPTY_HEADER.search(table)
+
+
+def test_a_named_index_heads_its_column_and_the_corner_above_it_gets_no_label():
+    import pandas as pd
+    frame = pd.DataFrame({"a": [1]}).rename_axis(index="customer_id")
+    table = website.label_table_headers(frame._repr_html_(), "Row")
+    assert "<th>customer_id</th>" in table and "Row" not in table
     assert not EMPTY_HEADER.search(table)
 
 
