@@ -242,10 +242,8 @@ def prepare(notebook: nbformat.NotebookNode, where: str) -> nbformat.NotebookNod
             if WIDGET_VIEW in data:
                 outputs.append(widget_output(data[WIDGET_VIEW], models))
                 continue
-            if "<table" in str(data.get("text/html", "")):
-                data["text/html"] = label_table_headers(
-                    "".join(data["text/html"]) if isinstance(data["text/html"], list)
-                    else data["text/html"], _("Row"))
+            if "<table" in data.get("text/html", ""):
+                data["text/html"] = label_table_headers(data["text/html"], _("Row"))
             if "image/png" in data or "image/svg+xml" in data:
                 alt = alt_text(cell)
                 if not alt:

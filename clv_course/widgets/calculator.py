@@ -29,7 +29,7 @@ def calculator_text(aov: float, frequency: float, lifespan: float, margin: float
 def clv_calculator(aov: float = 50.0, frequency: float = 4.0, lifespan: float = 3.0,
                    margin: float = 0.3, currency: str = "EUR") -> widgets.VBox:
     """Sliders for AOV, purchases per year, lifespan in years and margin, and the CLV they give."""
-    layout = widgets.Layout(width="36em")
+    layout = widgets.Layout()  # one for all its sliders; fit_labels sets the width
     sliders = {
         "aov": Slider(value=aov, min=5, max=300, step=5, layout=layout,
                       description=_("Average order value ({currency})").format(currency=currency),

@@ -87,7 +87,7 @@ def lever_simulator(baseline: Baseline, *, currency: str = "EUR", targeted: Base
     of all) and has no share slider. Each slider shows its value in words
     beside it; the sliders by name are in ``box.sliders``.
     """
-    layout = widgets.Layout(width="44em")
+    layout = widgets.Layout()  # one for all its sliders; fit_labels sets the width
 
     def slider(value: float, high: float, step: float, text: str, kind: str) -> Slider:
         return Slider(value=value, min=0.0, max=high, step=step, layout=layout, description=text,
