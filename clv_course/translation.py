@@ -440,12 +440,21 @@ PLACEHOLDERS = {
 }
 
 
+#: the words a formula spells out: prose, so a translation puts them in its own language
+WORDS_IN_MATH = re.compile(r"\\text\{[^{}]*\}")
+
+
 def placeholders(text: str) -> Counter[str]:
-    """The code, math, link targets and format placeholders in ``text``, with their counts."""
+    """The code, math, link targets and format placeholders in ``text``, with their counts.
+
+    In math, the words inside ``\\text{…}`` are left out of the comparison: a German
+    formula says "Umsatz" where the English says "revenue", but keeps every symbol.
+    """
     found: Counter[str] = Counter()
-    for pattern in PLACEHOLDERS.values():
-        def blank(match: re.Match[str]) -> str:
-            found[match.group(0)] += 1
+    for name, pattern in PLACEHOLDERS.items():
+        def blank(match: re.Match[str], math: bool = name.endswith("math")) -> str:
+            kept = match.group(0)
+            found[WORDS_IN_MATH.sub(r"\\text{…}", kept) if math else kept] += 1
             return "\0"
         text = pattern.sub(blank, text)
     return found

@@ -291,6 +291,16 @@ def chapter_summary(notebook: nbformat.NotebookNode) -> str:
     return ""
 
 
+def copy_note() -> str:
+    """The note atop each chapter: a page to read; JupyterLab, to run (the start page says how)."""
+    start_page = _("start page")
+    note = _("You are reading a copy of this chapter, run once when the site was built: its "
+             "cells, sliders and exercises do nothing here. To run them, open the chapter in "
+             "JupyterLab, as the {start_page} says.")
+    return _note(_escape(note).replace(
+        "{start_page}", f'<a href="index.html">{_escape(start_page)}</a>'), "copy")
+
+
 def _navigation(chapter: Chapter, titles: dict[Chapter, str],
                 chapters: list[Chapter]) -> dict[str, Any]:
     """What the template needs around a chapter: the chapter list and the other languages."""
@@ -300,6 +310,7 @@ def _navigation(chapter: Chapter, titles: dict[Chapter, str],
     neighbours = {"previous": own[at - 1] if at > 0 else None,
                   "next": own[at + 1] if at + 1 < len(own) else None}
     return {
+        "copy_note": copy_note(),
         "pager_label": _("Previous and next chapter"),
         **{side: {"href": c.page, "title": titles[c]} if c else None
            for side, c in neighbours.items()},
@@ -345,6 +356,26 @@ def _page(language_code: str, title: str, body: str, static: str = "../_static")
             f'<body class="clv-index">\n{body}\n</body>\n</html>\n')
 
 
+def course_home() -> str:
+    """Where the course itself is published (``[project.urls] Homepage`` in pyproject.toml)."""
+    from importlib.metadata import PackageNotFoundError, metadata
+    try:
+        urls = metadata("clv-course").get_all("Project-URL") or []
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        urls = []
+    homes = [url.split(",", 1)[1].strip() for url in urls if url.lower().startswith("homepage,")]
+    return homes[0] if homes else ""
+
+
+def _languages_list(current: str, codes: Iterable[str], href: Callable[[str], str]) -> str:
+    """The language switcher: every language in its own name, the current one marked."""
+    return "\n".join(
+        f'<li><span aria-current="page" lang="{code}">{NATIVE_NAMES[code]}</span></li>'
+        if code == current else
+        f'<li><a href="{href(code)}" lang="{code}" hreflang="{code}">{NATIVE_NAMES[code]}</a></li>'
+        for code in sorted(codes))
+
+
 def write_start_page(language_code: str, chapters: list[Chapter], titles: dict[Chapter, str],
                      out: Path, summaries: dict[Chapter, str] | None = None) -> Path:
     """``<lang>/index.html``: what the course is, how to work through it, every chapter in order."""
@@ -352,9 +383,8 @@ def write_start_page(language_code: str, chapters: list[Chapter], titles: dict[C
     summaries = summaries or {}
     items = "\n".join(f'<li><a href="{c.page}">{_escape(titles[c])}</a>'
                       f'{summaries.get(c, "")}</li>' for c in own)
-    others = "\n".join(f'<li><a href="../{code}/index.html" lang="{code}" hreflang="{code}">'
-                       f'{NATIVE_NAMES[code]}</a></li>'
-                       for code in sorted({c.language for c in chapters}) if code != language_code)
+    others = _languages_list(language_code, {c.language for c in chapters},
+                             lambda code: f"../{code}/index.html")
     course, languages_label, chapters_label = (
         _("Customer Lifetime Value: a course"), _("Languages"), _("Chapters"))
     intro = _("What a customer is worth over the whole relationship, and how to raise it: one "
@@ -362,14 +392,24 @@ def write_start_page(language_code: str, chapters: list[Chapter], titles: dict[C
               "graded in JupyterLab, where every chapter also runs live.")
     heading = _("How to work through it")
     command = "make lab" if language_code == "en" else f"CLV_COURSE_LANG={language_code} make lab"
-    how = _("Read the chapters in order: each builds on the one before. To run the examples, "
-            "move the sliders and do the exercises, open the course in JupyterLab: in the "
-            "course's folder, {command} installs what it needs and opens the first chapter.")
+    order = _("Read the chapters in order: each builds on the one before. This site is a "
+              "read-only copy, run when it was built.")
+    home = course_home()
+    get = _("To run the examples, move the sliders and do the exercises, get the course, "
+            "free and open, from {home} (as a ZIP file, or with {git}) and, in its folder, run "
+            "{command}: it installs what it needs and opens the first chapter in JupyterLab.")
+    filled = {"{home}": f'<a href="{_escape(home)}">{_escape(home.split("://", 1)[-1])}</a>',
+              "{git}": f"<code>git clone {_escape(home)}</code>",
+              "{command}": f"<code>{command}</code>"}
+    get_html = _escape(get)
+    for placeholder, value in filled.items():
+        get_html = get_html.replace(placeholder, value)
     body = (f'<header class="clv-header"><p class="clv-course">{_escape(course)}</p>'
             f'<nav aria-label="{_escape(languages_label)}"><ul class="clv-languages">{others}</ul>'
             f'</nav></header>\n<main>\n<h1>{_escape(course)}</h1>\n<p>{_escape(intro)}</p>\n'
             f'<h2>{_escape(heading)}</h2>\n'
-            f'<p>{_escape(how).replace("{command}", f"<code>{command}</code>")}</p>\n'
+            f'<p>{_escape(order)}</p>\n'
+            f'<p>{get_html}</p>\n'
             f'<h2>{_escape(chapters_label)}</h2>\n<ol class="clv-chapters">\n{items}\n</ol>\n'
             f'</main>')
     target = out / language_code / "index.html"

@@ -189,3 +189,9 @@ def test_every_column_of_the_simulators_table_has_a_header():
     import re
     text = simulator_text(BASE, currency="EUR", **SETTINGS)
     assert not re.search(r"<th\b[^>]*>\s*</th>", text) and "Pays off?" in text
+
+
+def test_each_row_of_the_simulators_table_is_headed_by_its_lever():
+    import re
+    text = simulator_text(BASE, currency="EUR", **SETTINGS)
+    assert re.findall(r'<th scope="row">([^<]+)</th>', text) == list(levers.LEVER_NAMES.values())

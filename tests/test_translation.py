@@ -261,6 +261,14 @@ def test_display_math_and_percent_placeholders_are_compared_too():
     assert "missing '$$" in tr.placeholder_problem("c", english, english.replace("(1+d)", "(1+z)"))
 
 
+def test_the_words_inside_a_formula_are_translated_but_its_symbols_kept():
+    english = "$$\\text{AOV} = \\frac{\\text{revenue}}{\\text{orders}}$$ and $\\text{CLV}_n$"
+    german = "$$\\text{AOV} = \\frac{\\text{Umsatz}}{\\text{Bestellungen}}$$ und $\\text{CLV}_n$"
+    assert tr.placeholder_problem("c", english, german) is None
+    assert "missing" in tr.placeholder_problem("c", english, german.replace("frac", "dfrac"))
+    assert "missing" in tr.placeholder_problem("c", english, german.replace("_n", "_N"))
+
+
 @pytest.mark.parametrize("catalog_kwargs, cell", [
     ({"translations": {k: v for k, v in GERMAN.items() if k != "ch01-outro"}}, "ch01-outro"),
     ({"translations": GERMAN, "fuzzy": ("ch01-code#comment-2",)}, "ch01-code#comment-2"),

@@ -72,6 +72,7 @@ class _Page(HTMLParser):
         self.ranges: list[dict[str, str]] = []
         self.labels: list[str] = []
         self.notes: list[str] = []
+        self.home_links = 0
         self.language = ""
 
     def handle_starttag(self, tag, attrs):
@@ -88,6 +89,9 @@ class _Page(HTMLParser):
             self.notes.append(attributes.get("class", ""))
         for name in ("src", "href"):
             if name in attributes and not attributes[name].startswith(("#", "data:")):
+                if tag == "a" and attributes[name] == website.course_home():
+                    self.home_links += 1  # a link for the reader to follow, not a resource
+                    continue
                 self.links.append(attributes[name])
 
 
@@ -119,6 +123,23 @@ def test_a_start_page_says_how_to_work_through_the_course_and_what_each_chapter_
     assert all(summary.startswith("<p>") and len(summary) > 80 for summary in chapters), chapters
     assert "<code>CLV_COURSE_LANG=de make lab</code>" in \
         (site / "de" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_start_page_says_where_to_get_the_course_to_run_it(site):
+    assert website.course_home().startswith("https://")
+    for code in ("en", "de"):
+        start = site / code / "index.html"
+        assert _read(start).home_links == 1
+        assert f"<code>git clone {website.course_home()}</code>" in start.read_text()
+
+
+def test_every_chapter_page_says_first_that_it_is_a_copy_to_read_and_where_to_run_it(site):
+    for path in sorted(site.glob("*/[0-9][0-9]_*.html")):
+        page = _read(path)
+        assert page.notes[0] == "clv-note clv-note-copy", path
+        assert "index.html" in page.links
+    german = (site / "de" / "01_what_is_clv.html").read_text(encoding="utf-8")
+    assert "Sie lesen eine Kopie" in german
 
 
 def test_each_page_is_in_its_language_and_links_to_the_chapter_in_the_others(site):

@@ -54,11 +54,11 @@ def simulator_text(baseline: Baseline, *, currency: str, targeted: Baseline | No
     rows = []
     for result in simulator_results(baseline, targeted=targeted, **settings):
         verdict = _("pays") if result.pays else _("does not pay")
-        rows.append("<tr><td>{name}</td><td>{after}</td><td><b>{gain}</b></td><td>{verdict}</td>"
-                    "</tr>".format(name=_(LEVER_NAMES[result.lever]),
-                                   after=fmt(result.clv_after, "money", currency=currency),
-                                   gain=fmt(result.net_gain, "money", currency=currency),
-                                   verdict=verdict))
+        rows.append('<tr><th scope="row">{name}</th><td>{after}</td><td><b>{gain}</b></td>'
+                    "<td>{verdict}</td></tr>".format(
+                        name=_(LEVER_NAMES[result.lever]),
+                        after=fmt(result.clv_after, "money", currency=currency),
+                        gain=fmt(result.net_gain, "money", currency=currency), verdict=verdict))
     head = _("<p>Baseline CLV: <b>{clv}</b> (yearly margin {margin}, retention {retention})</p>"
              ).format(clv=fmt(baseline.clv, "money", currency=currency),
                       margin=fmt(baseline.yearly_margin, "money", currency=currency),
