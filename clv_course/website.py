@@ -203,6 +203,23 @@ def label_table_headers(table_html: str, label: str) -> str:
     return _TABLE.sub(one_table, table_html)
 
 
+#: a pandas Series' last line: its time index's frequency, its name, its dtype
+_SERIES_FOOTER = re.compile(r"\n(?:Freq: [^,\n]+, )?(?:Name: (?P<name>[^\n]*), )?dtype: [^,\n]+\Z")
+
+
+def series_text(text: str) -> str:
+    """A Series shown as a reader wants it: its name above the values, no dtype line.
+
+    Other text is returned as it is.
+    """
+    text = text.rstrip("\n")
+    footer = _SERIES_FOOTER.search(text)
+    if not footer:
+        return text
+    values = text[:footer.start()]
+    return f"{footer['name']}\n{values}" if footer["name"] else values
+
+
 def _note(text: str, kind: str) -> str:
     return f'<aside class="clv-note clv-note-{kind}"><p>{text}</p></aside>'
 
@@ -242,6 +259,9 @@ def prepare(notebook: nbformat.NotebookNode, where: str) -> nbformat.NotebookNod
             if WIDGET_VIEW in data:
                 outputs.append(widget_output(data[WIDGET_VIEW], models))
                 continue
+            if output.get("output_type") == "execute_result" and "text/html" not in data \
+                    and "text/plain" in data:
+                data["text/plain"] = series_text(data["text/plain"])
             if "<table" in data.get("text/html", ""):
                 data["text/html"] = label_table_headers(data["text/html"], _("Row"))
             if "image/png" in data or "image/svg+xml" in data:
@@ -422,8 +442,12 @@ def write_language_page(languages: Iterable[str], out: Path) -> Path:
     """``index.html``: each language, named in itself (those built earlier into ``out`` too)."""
     languages = set(languages) | {code for code in NATIVE_NAMES
                                   if (out / code / "index.html").exists()}
-    items = "\n".join(f'<li><a href="{code}/index.html" lang="{code}" hreflang="{code}">'
-                      f'{NATIVE_NAMES[code]}</a></li>' for code in sorted(languages))
+    def item(code: str) -> str:
+        with language(code):
+            title = _("Customer Lifetime Value: a course")
+        return (f'<li lang="{code}"><a href="{code}/index.html" hreflang="{code}">'
+                f'{NATIVE_NAMES[code]}</a>: {_escape(title)}</li>')
+    items = "\n".join(item(code) for code in sorted(languages))
     with language("en"):
         course = _("Customer Lifetime Value: a course")
     page = _page("en", course, f"<main>\n<h1>{_escape(course)}</h1>\n"

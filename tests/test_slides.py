@@ -47,6 +47,7 @@ def decks(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("slides")  # the decks are built once, not once on each worker
 @pytest.mark.parametrize("language", BUILT_LANGUAGES)
 def test_a_deck_per_chapter_holds_its_headings_and_no_solution(decks, root, language):
     for notebook_path in student_notebooks([language]):
@@ -67,6 +68,7 @@ def test_a_deck_per_chapter_holds_its_headings_and_no_solution(decks, root, lang
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("slides")
 def test_a_deck_loads_everything_from_its_own_folder(decks):
     for deck in decks.glob("*/*.slides.html"):
         links = re.findall(r'(?:src|href)="([^"#][^"]*)"', deck.read_text())

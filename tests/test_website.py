@@ -112,7 +112,9 @@ def test_every_chapter_is_a_page_and_each_language_has_a_start_page(site):
     for code in ("en", "de"):
         start = (site / code / "index.html").read_text(encoding="utf-8")
         assert start.count('<li><a href="') >= (len(english) if code == "en" else 1)
-    assert re.findall(r'href="(\w+)/index.html"', (site / "index.html").read_text()) == ["de", "en"]
+    languages = (site / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'href="(\w+)/index.html"', languages) == ["de", "en"]
+    assert '<li lang="de">' in languages and "ein Kurs" in languages  # each in its own words
 
 
 def test_a_start_page_says_how_to_work_through_the_course_and_what_each_chapter_holds(site):
@@ -262,6 +264,23 @@ def test_a_named_index_heads_its_column_and_the_corner_above_it_gets_no_label():
     assert not EMPTY_HEADER.search(table)
 
 
+def test_a_series_shows_its_name_above_its_values_and_no_dtype_line():
+    text = "projected revenue    €600.00\nprofit    €180.00\nName: EUR over the lifespan, " \
+           "undiscounted, dtype: str"
+    assert website.series_text(text) == \
+        "EUR over the lifespan, undiscounted\nprojected revenue    €600.00\nprofit    €180.00"
+    assert website.series_text("2024    56.2%\nFreq: Y-DEC, Name: retention, dtype: str\n") == \
+        "retention\n2024    56.2%"
+    assert website.series_text("a    1\ndtype: int64") == "a    1"
+    assert website.series_text("Pareto/NBD(r=0.55, alpha=10.58)") == \
+        "Pareto/NBD(r=0.55, alpha=10.58)"
+
+
+def test_no_page_shows_a_series_dtype_line(site):
+    for path in _pages(site):
+        assert "dtype: " not in path.read_text(encoding="utf-8"), path
+
+
 def test_a_figure_without_alt_text_stops_the_build_naming_its_cell(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import matplotlib.pyplot as plt\nplt.plot([1, 2], [3, 4]);", id="a-plot")])
@@ -335,25 +354,84 @@ def test_every_page_loads_offline_with_its_figures_and_its_math(site, served, br
         context.close()
 
 
+def test_on_a_phone_the_chapter_list_folds_so_the_chapter_starts_on_the_first_screen(
+        site, served, browser):
+    url = f"{served}/en/02_components.html"
+    context, page, _outside, _errors = _open(browser, url, served)
+    assert page.evaluate("() => document.querySelector('.clv-toc-chapters').open")
+    assert not page.locator(".clv-toc summary").is_visible()  # wide: the list, always open
+    context.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    assert not page.evaluate("() => document.querySelector('.clv-toc-chapters').open")
+    assert page.locator("main h1").bounding_box()["y"] < 844
+    page.locator(".clv-toc summary").click()
+    assert page.locator(".clv-toc a[aria-current]").is_visible()
+    context.close()
+
+
 def _allowlist() -> dict[str, str]:
     """axe rule id -> why its findings come from nbconvert's page, not the course's content."""
     return {entry["rule"]: entry["why"] for entry in json.loads(ALLOWLIST.read_text())}
 
 
+#: the code cells' syntax colours: one span per token, the same stylesheet on every page
+CODE = ".jp-InputArea"
+
+
+def _code_colours(path: Path) -> set[str]:
+    """The syntax classes a page's code uses (Pygments' ``k``, ``s2``, ``mi``, ...)."""
+    text = path.read_text(encoding="utf-8")
+    return {name for block in re.findall(r'<div class="highlight[^"]*">(.*?)</div>', text, re.S)
+            for name in re.findall(r'<span class="(\w+)">', block)}
+
+
+def _pages_with_every_code_colour(pages: list[Path]) -> list[Path]:
+    """Few pages whose code, together, shows every syntax colour any page shows."""
+    colours = {path: _code_colours(path) for path in pages}
+    wanted, chosen = set().union(*colours.values()), []
+    while wanted:
+        best = max(colours, key=lambda path: len(colours[path] & wanted))
+        chosen.append(best)
+        wanted -= colours[best]
+    return chosen
+
+
 def test_axe_finds_no_wcag_a_or_aa_violation_in_the_courses_content(site, served, browser):
+    """Every rule on every page, the code's colours on the pages that show each of them.
+
+    Checking the contrast of each code token is most of axe's time (thousands of spans
+    a chapter), and the code's colours come from one stylesheet: so every page is
+    checked outside its code, and the code's contrast on pages that, together, show
+    every syntax colour of the site.
+    """
     axe = pytest.importorskip("axe_playwright_python.sync_playwright")
     allowed = _allowlist()
+    pages = _pages(site)
+    code_pages = _pages_with_every_code_colour(pages)
     found = []
-    for path in _pages(site):
+    runs = [(path, {"exclude": [[CODE]]}, {"type": "tag", "values": WCAG_A_AA}) for path in pages]
+    runs += [(path, {"include": [[CODE]]}, {"type": "rule", "values": ["color-contrast"]})
+             for path in code_pages]
+    for path, where, rules in runs:
         context, page, _outside, _errors = _open(
             browser, f"{served}/{path.relative_to(site).as_posix()}", served)
-        results = axe.Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_A_AA}})
+        results = axe.Axe().run(page, context=where,
+                                options={"runOnly": rules, "resultTypes": ["violations"]})
         for violation in results.response["violations"]:
             if violation["id"] not in allowed:
                 found += [f"{path.relative_to(site)}: {violation['id']}: {node['html'][:120]}"
                           for node in violation["nodes"]]
         context.close()
     assert found == []
+
+
+def test_the_code_contrast_check_covers_every_syntax_colour_on_few_pages(site):
+    pages = [path for path in _pages(site) if _code_colours(path)]
+    chosen = _pages_with_every_code_colour(pages)
+    assert set().union(*map(_code_colours, chosen)) == set().union(*map(_code_colours, pages))
+    assert {"k", "n", "s2"} <= _code_colours(chosen[0]) and len(chosen) < len(pages)
 
 
 def test_every_allowlisted_axe_rule_says_why():
