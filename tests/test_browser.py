@@ -45,6 +45,7 @@ STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.xdist_group("browser"),  # one JupyterLab per language, not one per worker
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium: apt-get install -y chromium"),
     pytest.mark.skipif(not JUPYTER.exists(), reason="needs jupyter lab next to this Python"),
 ]
