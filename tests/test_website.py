@@ -368,6 +368,22 @@ def test_on_a_phone_the_chapter_list_folds_so_the_chapter_starts_on_the_first_sc
     assert page.locator("main h1").bounding_box()["y"] < 844
     page.locator(".clv-toc summary").click()
     assert page.locator(".clv-toc a[aria-current]").is_visible()
+    page.locator(".clv-toc summary").click()
+    page.set_viewport_size({"width": 1280, "height": 900})  # turned, or the window widened
+    page.wait_for_function("() => document.querySelector('.clv-toc-chapters').open")
+    context.close()
+
+
+def test_on_a_phone_every_formula_fits_the_width_by_breaking_its_lines(site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for path in (site / "de" / "01_what_is_clv.html", site / "en" / "02_components.html"):
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_function("() => window.MathJax && MathJax.Hub", timeout=30_000)
+        page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")
+        overflowing = page.evaluate("() => [...document.querySelectorAll('.MathJax_Display')]"
+                                    ".filter(m => m.scrollWidth > m.clientWidth + 1).length")
+        assert overflowing == 0, path
     context.close()
 
 
