@@ -13,7 +13,7 @@ LAB_ARGS ?=
 PYTEST_ARGS ?= -n auto --dist loadgroup --durations=15
 
 .PHONY: lab test install bench clean messages notebooks translations sandbox browser \
-	test-oldest test-lowest test-newest slides site
+	test-oldest test-lowest test-newest slides site site-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -105,6 +105,10 @@ slides: $(VENV)/.installed
 # (site/index.html, or python -m http.server -d site).
 site: $(VENV)/.installed
 	$(BIN)/clv-course site --out site
+
+# The website's tests on every chapter of every language (make test builds a few chapters).
+site-check: $(VENV)/.installed browser
+	CLV_SITE_CHECK=all $(BIN)/python -m pytest tests/test_website.py
 
 # Rewrite the message template after changing a learner-facing string in clv_course/.
 messages: $(VENV)/.installed
