@@ -340,9 +340,8 @@ def _navigation(chapter: Chapter, titles: dict[Chapter, str],
         "skip": _("Skip to the chapter"),
         "start": _("Start page"),
         "chapters": [{"href": c.page, "title": titles[c], "current": c == chapter} for c in own],
-        "languages": [{"href": f"../{code}/{other.page}", "name": NATIVE_NAMES[code],
-                       "code": code, "current": code == chapter.language}
-                      for code, other in sorted(same.items())],
+        "languages": _languages_list(chapter.language, same,
+                                     lambda code: f"../{code}/{same[code].page}"),
     }
 
 
