@@ -314,9 +314,12 @@ def execute(notebook: dict[str, Any], *, requests: dict[str, list[PartRequest]],
                 if kernel.run(probe[1], min(timeout, PROBE_TIMEOUT)):
                     errors.append(f"{PROBE_ID}: probe")
             except _DeadKernel:
-                if running is None and not kernel.oversized and time.monotonic() < finish_by:
+                # a kernel that dies after flooding died of its flood, whichever limit it met
+                # first (its own memory while its messages queue, or the cut line): name that
+                flooded = kernel.oversized or kernel.output_bytes > OUTPUT_BUDGET
+                if running is None and not flooded and time.monotonic() < finish_by:
                     continue  # lost in the grader's own setup cell, not the notebook's doing
-                if not kernel.oversized and running is not None:
+                if not flooded and running is not None:
                     report["crashes"].append(probe[0] if running == len(cells)
                                              else cells[running][0])
                 if running is not None and running < len(cells) and time.monotonic() < finish_by:

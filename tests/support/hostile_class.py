@@ -32,6 +32,11 @@ def build(root: Path, folder: Path):
     variant("memory_bomb", solution, insert("x = bytearray(50 * 2**30)"))
     variant("fork_bomb", solution, insert("import os\nwhile True:\n    os.fork()"))
     variant("output_flood", solution, insert("while True:\n    print('x' * 1_000_000)"))
+    variant("flood_then_die", solution, insert(  # its flood, not its exit, is what to name
+        "import os, time\nk = get_ipython().kernel\nfor _ in range(3):\n"
+        "    k.session.send(k.iopub_socket, 'stream', {'name': 'stdout', 'text': 'x'},\n"
+        "                   parent=k.get_parent(), buffers=[b'x' * 2**20])\n"
+        "time.sleep(1)\nos._exit(1)", where=10))
     variant("rigged_eq", solution, replace("ch01-simple", "class Yes(float):\n    def __eq__(self, other):\n        return True\n    __hash__ = float.__hash__\ndef simple_clv(aov, frequency, lifespan):\n    return Yes(0.0)"))
     variant("patched_checker", student, insert("import clv_course, clv_course.checking\nclv_course.checking.judge = lambda *a, **k: None\nclv_course.check = lambda *a, **k: 'all right'\nimport clv_course.grading.probe as p\np.collect_all = lambda ids, ns, seed: {i: {} for i in ids}"))
     variant("deleted_cells", solution, lambda nb: nb.cells.__setitem__(slice(None), [c for c in nb.cells if not c.id.startswith("ch01-shop-value")]))
