@@ -26,6 +26,8 @@ from clv_course.formatting import fmt
 from clv_course.i18n import _
 
 FILE_NAME = "progress.json"
+#: set in the kernels that build the website: their record is nobody's
+SITE_VARIABLE = "CLV_COURSE_SITE"
 VERSION = 1
 
 
@@ -140,6 +142,10 @@ class ProgressReport:
 
     def summary(self) -> str:
         done, total = int(self.frame["passed"].sum()), int(self.frame["total"].sum())
+        if os.environ.get(SITE_VARIABLE):  # a page of the website shows a newcomer's record
+            return _("A newcomer has passed {done} of the course's {total} exercises. In "
+                     "JupyterLab, this shows what you have passed, kept on your own "
+                     "computer.").format(done=done, total=total)
         return _("You have passed {done} of the course's {total} exercises (kept in {path}).").format(
             done=done, total=total, path=progress_file())
 

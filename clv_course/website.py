@@ -34,6 +34,8 @@ from typing import Any
 import nbformat
 
 from clv_course.i18n import LANGUAGES, _, language
+from clv_course.lab_settings import START_PAGE
+from clv_course.learner_progress import SITE_VARIABLE
 
 TEMPLATES = Path(__file__).with_name("site_templates")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -70,6 +72,7 @@ def kernel_environment(language_code: str, data_home: Path | None = None) -> dic
     """
     env = dict(os.environ)
     env["CLV_COURSE_LANG"] = language_code
+    env[SITE_VARIABLE] = "1"  # the progress it shows is nobody's: it says so, and no path
     if data_home is not None:
         env["XDG_DATA_HOME"] = str(data_home)
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
@@ -305,8 +308,9 @@ def chapter_summary(notebook: nbformat.NotebookNode) -> str:
         if at is None:
             return ""
         text = " ".join(paragraphs[at].split())
-        if text.endswith((":", ",", ";")) and at + 1 < len(paragraphs):
-            text = text + "\n\n" + paragraphs[at + 1]  # it leads into a list: the list too
+        while text.rstrip().endswith((":", ",", ";")) and at + 1 < len(paragraphs):
+            at += 1  # it leads into a list, or a list into what follows it: take that too
+            text = text + "\n\n" + paragraphs[at]
         return str(mistune.html(text)).strip()
     return ""
 
@@ -359,7 +363,8 @@ def write_chapter(chapter: Chapter, notebook: nbformat.NotebookNode, out: Path,
     """One chapter's page, from its executed and prepared notebook."""
     exporter.language_code = chapter.language  # the exporter's own, put on <html lang>
     body, _resources = exporter.from_notebook_node(notebook, resources={
-        "metadata": {"name": navigation["title"]}, "language_code": chapter.language,
+        "metadata": {"name": f'{navigation["title"]} · {navigation["course"]}'},  # <title>
+        "language_code": chapter.language,
         "clv_site": navigation})
     target = out / chapter.language / chapter.page
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -417,18 +422,24 @@ def write_start_page(language_code: str, chapters: list[Chapter], titles: dict[C
     get = _("To run the examples, move the sliders and do the exercises, get the course, "
             "free and open, from {home} (as a ZIP file, or with {git}) and, in its folder, run "
             "{command}: it installs what it needs and opens the first chapter in JupyterLab.")
+    conda = _("Without make (on Windows, say), conda does the same, in the course's folder: "
+              "{create}, then {activate} and {open}.")
     filled = {"{home}": f'<a href="{_escape(home)}">{_escape(home.split("://", 1)[-1])}</a>',
               "{git}": f"<code>git clone {_escape(home)}</code>",
-              "{command}": f"<code>{command}</code>"}
-    get_html = _escape(get)
+              "{command}": f"<code>{command}</code>",
+              "{create}": "<code>conda env create -f environment.yml</code>",
+              "{activate}": "<code>conda activate clv-course</code>",
+              "{open}": f"<code>jupyter lab notebooks/{language_code}/{START_PAGE}</code>"}
+    get_html, conda_html = _escape(get), _escape(conda)
     for placeholder, value in filled.items():
         get_html = get_html.replace(placeholder, value)
+        conda_html = conda_html.replace(placeholder, value)
     body = (f'<header class="clv-header"><p class="clv-course">{_escape(course)}</p>'
             f'<nav aria-label="{_escape(languages_label)}"><ul class="clv-languages">{others}</ul>'
             f'</nav></header>\n<main>\n<h1>{_escape(course)}</h1>\n<p>{_escape(intro)}</p>\n'
             f'<h2>{_escape(heading)}</h2>\n'
             f'<p>{_escape(order)}</p>\n'
-            f'<p>{get_html}</p>\n'
+            f'<p>{get_html}</p>\n<p>{conda_html}</p>\n'
             f'<h2>{_escape(chapters_label)}</h2>\n<ol class="clv-chapters">\n{items}\n</ol>\n'
             f'</main>')
     target = out / language_code / "index.html"

@@ -83,3 +83,11 @@ def test_the_progress_charts_alt_text_says_each_chapters_share_in_words(data_hom
         page = progress.progress()._repr_html_()
     alt = page.split('alt="')[1].split('"')[0]
     assert alt.startswith("Balkendiagramm") and "Kapitel 0 0\xa0%" in alt and "Kapitel 10" in alt
+
+
+def test_a_page_of_the_website_shows_a_newcomers_progress_and_no_folder(data_home, monkeypatch):
+    monkeypatch.setenv(progress.SITE_VARIABLE, "1")
+    with language("de"):
+        summary = progress.progress().summary()
+    assert summary.startswith("Jemand, der neu beginnt, hat 0 der ")
+    assert str(data_home) not in summary

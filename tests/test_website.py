@@ -146,6 +146,19 @@ def test_a_start_page_says_where_to_get_the_course_to_run_it(site):
         assert f"<code>git clone {website.course_home()}</code>" in start.read_text()
 
 
+def test_a_start_page_gives_a_way_to_run_the_course_without_make(site):
+    for code in ("en", "de"):
+        start = (site / code / "index.html").read_text(encoding="utf-8")
+        assert "<code>conda env create -f environment.yml</code>" in start
+        assert f"<code>jupyter lab notebooks/{code}/00_start_here.ipynb</code>" in start
+
+
+def test_a_chapter_summary_goes_on_past_a_list_that_leads_into_more():
+    notebook = nbformat.read(ROOT / "notebooks" / "en" / "09_predictive_clv.ipynb", as_version=4)
+    summary = website.chapter_summary(notebook)
+    assert "<ol>" in summary and summary.endswith("shifted-beta-geometric model.</p>")
+
+
 def test_every_chapter_page_says_first_that_it_is_a_copy_to_read_and_where_to_run_it(site):
     for path in sorted(site.glob("*/[0-9][0-9]_*.html")):
         page = _read(path)
@@ -240,6 +253,8 @@ def test_no_page_shows_the_progress_or_the_home_folder_of_whoever_built_it(site)
     """Chapter 0 shows the learner's progress: on the site, a newcomer's, not the builder's."""
     home = str(Path.home())
     assert [path.name for path in _pages(site) if home in path.read_text("utf-8")] == []
+    assert [path.name for path in _pages(site) if "clv-site-" in path.read_text("utf-8")] == []
+    assert "A newcomer has passed 0 of" in (site / "en" / "00_start_here.html").read_text("utf-8")
     assert website.kernel_environment("en", Path("/tmp/fresh"))["XDG_DATA_HOME"] == "/tmp/fresh"
 
 
@@ -395,6 +410,35 @@ def test_on_a_phone_every_formula_fits_the_width_by_breaking_its_lines(site, bro
                                     ".filter(m => m.scrollWidth > m.clientWidth + 1).length")
         assert overflowing == 0, path
     context.close()
+
+
+def _tab_stops_that_do_not_scroll(page) -> list[str]:
+    return page.evaluate("""() => [...document.querySelectorAll('main [tabindex="0"]')]
+        .filter(box => box.scrollWidth <= box.clientWidth + 1 &&
+                       box.scrollHeight <= box.clientHeight + 1)
+        .map(box => box.className)""")
+
+
+def _boxes_that_scroll_without_a_tab_stop(page) -> list[str]:
+    return page.evaluate("""() => [...document.querySelectorAll('main *')]
+        .filter(box => { const style = getComputedStyle(box), slack = 1;
+            return (/auto|scroll/.test(style.overflowX) && box.scrollWidth > box.clientWidth + slack)
+                || (/auto|scroll/.test(style.overflowY) &&
+                    box.scrollHeight > box.clientHeight + slack); })
+        .filter(box => box.tabIndex < 0 && !box.querySelector('a, input, button, [tabindex]'))
+        .map(box => box.className)""")
+
+
+def test_only_a_box_that_scrolls_is_a_tab_stop_on_a_wide_screen_and_on_a_phone(site, browser):
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        for path in (site / "en" / "09_predictive_clv.html", site / "de" / "01_what_is_clv.html"):
+            page.goto(path.as_uri(), wait_until="load")
+            page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")
+            assert _tab_stops_that_do_not_scroll(page) == [], (path, width)
+            assert _boxes_that_scroll_without_a_tab_stop(page) == [], (path, width)
+        context.close()
 
 
 def _allowlist() -> dict[str, str]:
