@@ -422,7 +422,8 @@ def _tab_stops_that_do_not_scroll(page) -> list[str]:
 def _boxes_that_scroll_without_a_tab_stop(page) -> list[str]:
     return page.evaluate("""() => [...document.querySelectorAll('main *')]
         .filter(box => { const style = getComputedStyle(box), slack = 1;
-            return (/auto|scroll/.test(style.overflowX) && box.scrollWidth > box.clientWidth + slack)
+            return (/auto|scroll/.test(style.overflowX) &&
+                    box.scrollWidth > box.clientWidth + slack)
                 || (/auto|scroll/.test(style.overflowY) &&
                     box.scrollHeight > box.clientHeight + slack); })
         .filter(box => box.tabIndex < 0 && !box.querySelector('a, input, button, [tabindex]'))
