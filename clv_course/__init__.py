@@ -10,7 +10,8 @@ One module per concern, in the order data flows:
 - :mod:`clv_course.segments`, :mod:`~clv_course.sensitivity`, :mod:`~clv_course.levers` and
   :mod:`~clv_course.channels`: segmentation, sensitivity, what-if levers, sales channels;
 - :mod:`clv_course.plots` and :mod:`clv_course.widgets`: labelled figures and interactive tools;
-- :mod:`clv_course.i18n` and :mod:`clv_course.formatting`: the learner's language and numbers;
+- :mod:`clv_course.i18n`, :mod:`~clv_course.formatting` and :mod:`~clv_course.table_display`:
+  the learner's language, and numbers as it writes them, in tables too;
 - :mod:`clv_course.models`: BG/NBD, Pareto/NBD, Gamma-Gamma and sBG, for predicted CLV;
 - :mod:`clv_course.exercises`, :mod:`~clv_course.checking` and :mod:`~clv_course.selfcheck`:
   the exercises, how answers are judged, and the learner's one-line ``clv.check("id")``;
@@ -32,6 +33,7 @@ from clv_course.i18n import LANGUAGES, _, get_language, set_language
 __version__ = "0.1.0"
 __all__ = ["datasets", "metrics", "fmt", "set_language", "get_language", "LANGUAGES", "_",
            "CourseError", "DataFileError", "InputError", "check", "progress", "friendly_errors",
+           "tables_in_language",
            "__version__"]
 
 #: names loaded on first use, so a tool that needs one module does not import pandas
@@ -63,6 +65,16 @@ def friendly_errors() -> None:
     IPython by itself. A learner's own errors keep their normal traceback.
     """
     install_friendly_errors()
+
+
+def tables_in_language() -> None:
+    """In Jupyter, show pandas tables with the learner's decimal mark (0,631 in German).
+
+    Each chapter's first cell calls it, beside :func:`friendly_errors`; see
+    :mod:`clv_course.table_display`.
+    """
+    from clv_course.table_display import show_tables_in_language
+    show_tables_in_language()
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -1,0 +1,79 @@
+"""pandas tables in the learner's number format: 0,631 and ∞ in German, Danish and Italian.
+
+pandas writes every table it shows with a decimal point and ``inf``, and has no option for
+another mark (its ``decimal=`` belongs to ``to_html`` and ``to_string``, not to what a
+notebook displays). :func:`show_tables_in_language` gives IPython a formatter for
+DataFrames and float Series: pandas renders them as always (its columns, widths and
+truncation), then each plain number gets the decimal mark and infinity of the language
+the course speaks at that moment. Each chapter's first cell calls it, through
+``clv.tables_in_language()``; importing the package changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+from clv_course.i18n import babel_locale
+
+#: a table cell that holds one plain number, as pandas writes it
+_NUMBER_CELL = re.compile(r"<td>(-?)(\d+)\.(\d+)</td>|<td>(-?)inf</td>")
+#: the value at the end of a line of a Series' text (its index comes first)
+_LAST_NUMBER = re.compile(r"(?<=\s)(-?)(?:(\d+)\.(\d+)|inf)$")
+
+
+def number_marks() -> tuple[str, str]:
+    """The decimal mark and the infinity sign of the language the course speaks now."""
+    from babel.numbers import get_decimal_symbol, get_infinity_symbol
+    locale = babel_locale()
+    return get_decimal_symbol(locale), get_infinity_symbol(locale)
+
+
+def localize_table_html(html: str, decimal: str, infinity: str) -> str:
+    """A pandas table's HTML with each number cell written with ``decimal`` and ``infinity``."""
+    def cell(match: re.Match[str]) -> str:
+        if match.group(2) is not None:
+            return f"<td>{match.group(1)}{match.group(2)}{decimal}{match.group(3)}</td>"
+        return f"<td>{match.group(4)}{infinity}</td>"
+    return _NUMBER_CELL.sub(cell, html)
+
+
+def localize_series_text(text: str, decimal: str, infinity: str) -> str:
+    """A float Series' text with each value written with ``decimal`` and ``infinity``."""
+    def value(match: re.Match[str]) -> str:
+        if match.group(2) is not None:
+            return f"{match.group(1)}{match.group(2)}{decimal}{match.group(3)}"
+        return f"{match.group(1)}{infinity}"
+    return "\n".join(_LAST_NUMBER.sub(value, line) for line in text.split("\n"))
+
+
+def _frame_html(frame: Any) -> str | None:
+    html = frame._repr_html_()
+    decimal, infinity = number_marks()
+    if html is None or decimal == ".":  # English: as pandas writes it, inf included
+        return html
+    return localize_table_html(html, decimal, infinity)
+
+
+def _series_text(series: Any, printer: Any, cycle: bool) -> None:
+    text = repr(series)
+    decimal, infinity = number_marks()
+    if series.dtype.kind == "f" and decimal != ".":
+        text = localize_series_text(text, decimal, infinity)
+    printer.text(text)
+
+
+def show_tables_in_language() -> bool:
+    """In IPython, show pandas tables in the learner's number format; True when installed."""
+    if "IPython" not in sys.modules:
+        return False
+    from IPython import get_ipython
+    shell = get_ipython()
+    if shell is None:
+        return False
+    import pandas as pd
+    formatters = shell.display_formatter.formatters
+    formatters["text/html"].for_type(pd.DataFrame, _frame_html)
+    formatters["text/plain"].for_type(pd.Series, _series_text)
+    return True
