@@ -442,6 +442,19 @@ def test_only_a_box_that_scrolls_is_a_tab_stop_on_a_wide_screen_and_on_a_phone(s
         context.close()
 
 
+def test_a_link_to_a_cell_points_at_the_same_cell_after_switching_language(site, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    cell = "cell-id=ch01-doubling"
+    page.goto(f"{(site / 'en' / '01_what_is_clv.html').as_uri()}#{cell}", wait_until="load")
+    page.locator(".clv-languages a[hreflang='de']").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"/de/01_what_is_clv.html#{cell}")
+    assert page.evaluate(f"() => document.getElementById('{cell}').getBoundingClientRect().top") \
+        < 900
+    context.close()
+
+
 def _allowlist() -> dict[str, str]:
     """axe rule id -> why its findings come from nbconvert's page, not the course's content."""
     return {entry["rule"]: entry["why"] for entry in json.loads(ALLOWLIST.read_text())}
