@@ -36,6 +36,7 @@ EXPECTED = {  # submission: (points out of 10, status)
     "memory_bomb": (10, "errors"),
     "output_flood": (10, "flooded"),
     "flood_then_die": (10, "flooded"),
+    "flood_then_die_later": (10, "crashed"),
     "rigged_eq": (7, "ok"),
     "patched_checker": (0, "errors"),  # the checker is not even importable in the sandbox
     "deleted_cells": (6, "ok"),
@@ -192,7 +193,7 @@ def test_an_lms_zip_and_an_nbgrader_folder_are_graded_as_they_are_with_student_i
 
 def test_progress_is_shown_as_a_bar_with_each_submissions_result(graded):
     assert len(graded["progress"]) == len(graded["results"])
-    assert graded["progress"][-1].startswith("[####################] 22/22 ")
+    assert graded["progress"][-1].startswith("[####################] 23/23 ")
     assert any(line.endswith("right: 10/10 points (ok)") for line in graded["progress"])
 
 

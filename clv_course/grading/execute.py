@@ -291,7 +291,7 @@ def execute(notebook: dict[str, Any], *, requests: dict[str, list[PartRequest]],
         for _attempt in range(MAX_RESTARTS + 1):
             errors, timeouts = [], []
             kernel = start_kernel(env)
-            running = None
+            running, printed_before = None, 0
             try:
                 setup = kernel.run(_setup_source(OUTPUT_BUDGET), timeout)
                 if setup:
@@ -303,20 +303,21 @@ def execute(notebook: dict[str, Any], *, requests: dict[str, list[PartRequest]],
                     if left <= 0:
                         report["out_of_time"] = True
                         break
-                    running = index
+                    running, printed_before = index, kernel.output_bytes
                     outcome = kernel.run(source, max(1, int(min(timeout, left))))
                     if outcome == "timeout":
                         timeouts.append(cell_id)
                     elif outcome:
                         errors.append(f"{cell_id}: {outcome}")
                 # the probe is the grader's own cell: it runs even when the notebook's time is up
-                running = len(cells)
+                running, printed_before = len(cells), kernel.output_bytes
                 if kernel.run(probe[1], min(timeout, PROBE_TIMEOUT)):
                     errors.append(f"{PROBE_ID}: probe")
             except _DeadKernel:
-                # a kernel that dies after flooding died of its flood, whichever limit it met
-                # first (its own memory while its messages queue, or the cut line): name that
-                flooded = kernel.oversized or kernel.output_bytes > OUTPUT_BUDGET
+                # a kernel that dies flooding died of its flood, whichever limit it met first
+                # (its own memory while its messages queue, or the cut line): name that; what
+                # an earlier cell printed does not excuse a later cell's crash
+                flooded = kernel.oversized or kernel.output_bytes - printed_before > OUTPUT_BUDGET
                 if running is None and not flooded and time.monotonic() < finish_by:
                     continue  # lost in the grader's own setup cell, not the notebook's doing
                 if not flooded and running is not None:

@@ -8,15 +8,16 @@ import nbformat
 def build(root: Path, folder: Path):
     solution = nbformat.read(root / "solutions/en/01_what_is_clv.ipynb", as_version=4)
     student = nbformat.read(root / "notebooks/en/01_what_is_clv.ipynb", as_version=4)
-    def variant(name, base, edit=None):
+    def variant(name, base, edit=None, then=None):
         nb = copy.deepcopy(base)
-        if edit:
-            edit(nb)
+        for change in (edit, then):
+            if change:
+                change(nb)
         # written as plain JSON: a hostile notebook may break the format's rules (duplicate ids)
         (folder / f"{name}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-    def insert(code, where=None):
+    def insert(code, where=None, cell_id="ch01-hostile"):
         def edit(nb):
-            cell = nbformat.v4.new_code_cell(code, id="ch01-hostile")
+            cell = nbformat.v4.new_code_cell(code, id=cell_id)
             nb.cells.insert(len(nb.cells) if where is None else where, cell)
         return edit
     def replace(cell_id, code):
@@ -37,6 +38,12 @@ def build(root: Path, folder: Path):
         "    k.session.send(k.iopub_socket, 'stream', {'name': 'stdout', 'text': 'x'},\n"
         "                   parent=k.get_parent(), buffers=[b'x' * 2**20])\n"
         "time.sleep(1)\nos._exit(1)", where=10))
+    variant("flood_then_die_later", solution, insert(  # an earlier flood excuses no crash
+        "import os, time\nk = get_ipython().kernel\nfor _ in range(3):\n"
+        "    k.session.send(k.iopub_socket, 'stream', {'name': 'stdout', 'text': 'x'},\n"
+        "                   parent=k.get_parent(), buffers=[b'x' * 2**20])\n"
+        "time.sleep(1)", where=10), then=insert("import os\nos._exit(1)", where=12,
+                                                cell_id="ch01-exit"))
     variant("rigged_eq", solution, replace("ch01-simple", "class Yes(float):\n    def __eq__(self, other):\n        return True\n    __hash__ = float.__hash__\ndef simple_clv(aov, frequency, lifespan):\n    return Yes(0.0)"))
     variant("patched_checker", student, insert("import clv_course, clv_course.checking\nclv_course.checking.judge = lambda *a, **k: None\nclv_course.check = lambda *a, **k: 'all right'\nimport clv_course.grading.probe as p\np.collect_all = lambda ids, ns, seed: {i: {} for i in ids}"))
     variant("deleted_cells", solution, lambda nb: nb.cells.__setitem__(slice(None), [c for c in nb.cells if not c.id.startswith("ch01-shop-value")]))
