@@ -143,8 +143,8 @@ class ProgressReport:
     def summary(self) -> str:
         done, total = int(self.frame["passed"].sum()), int(self.frame["total"].sum())
         if os.environ.get(SITE_VARIABLE):  # a page of the website shows a newcomer's record
-            return _("A newcomer has passed {done} of the course's {total} exercises. In "
-                     "JupyterLab, this shows what you have passed, kept on your own "
+            return _("Here is a newcomer's progress: {done} of the course's {total} exercises "
+                     "passed. In JupyterLab, this cell shows your own, kept on your "
                      "computer.").format(done=done, total=total)
         return _("You have passed {done} of the course's {total} exercises (kept in {path}).").format(
             done=done, total=total, path=progress_file())

@@ -358,12 +358,18 @@ def _exporter() -> Any:
                         exclude_input_prompt=True, exclude_output_prompt=True)
 
 
+def page_title(chapter_title: str, course: str) -> str:
+    """A chapter page's ``<title>``: the chapter, then the course, unless it names it already."""
+    name = course.split(":")[0]
+    return chapter_title if chapter_title.startswith(name) else f"{chapter_title} · {course}"
+
+
 def write_chapter(chapter: Chapter, notebook: nbformat.NotebookNode, out: Path,
                   navigation: dict[str, Any], exporter: Any) -> Path:
     """One chapter's page, from its executed and prepared notebook."""
     exporter.language_code = chapter.language  # the exporter's own, put on <html lang>
     body, _resources = exporter.from_notebook_node(notebook, resources={
-        "metadata": {"name": f'{navigation["title"]} · {navigation["course"]}'},  # <title>
+        "metadata": {"name": page_title(navigation["title"], navigation["course"])},
         "language_code": chapter.language,
         "clv_site": navigation})
     target = out / chapter.language / chapter.page
@@ -422,14 +428,15 @@ def write_start_page(language_code: str, chapters: list[Chapter], titles: dict[C
     get = _("To run the examples, move the sliders and do the exercises, get the course, "
             "free and open, from {home} (as a ZIP file, or with {git}) and, in its folder, run "
             "{command}: it installs what it needs and opens the first chapter in JupyterLab.")
-    conda = _("Without make (on Windows, say), conda does the same, in the course's folder: "
-              "{create}, then {activate} and {open}.")
+    conda = _("Without make (on Windows, say), use conda: in the course's folder, run "
+              "{create}, then {activate}, {cd} and {open}.")
     filled = {"{home}": f'<a href="{_escape(home)}">{_escape(home.split("://", 1)[-1])}</a>',
               "{git}": f"<code>git clone {_escape(home)}</code>",
               "{command}": f"<code>{command}</code>",
               "{create}": "<code>conda env create -f environment.yml</code>",
               "{activate}": "<code>conda activate clv-course</code>",
-              "{open}": f"<code>jupyter lab notebooks/{language_code}/{START_PAGE}</code>"}
+              "{cd}": "<code>cd notebooks</code>",
+              "{open}": f"<code>jupyter lab {language_code}/{START_PAGE}</code>"}
     get_html, conda_html = _escape(get), _escape(conda)
     for placeholder, value in filled.items():
         get_html = get_html.replace(placeholder, value)

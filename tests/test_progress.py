@@ -89,5 +89,5 @@ def test_a_page_of_the_website_shows_a_newcomers_progress_and_no_folder(data_hom
     monkeypatch.setenv(progress.SITE_VARIABLE, "1")
     with language("de"):
         summary = progress.progress().summary()
-    assert summary.startswith("Jemand, der neu beginnt, hat 0 der ")
+    assert summary.startswith("Hier sehen Sie den Stand eines Neulings: 0 von ")
     assert str(data_home) not in summary

@@ -150,7 +150,15 @@ def test_a_start_page_gives_a_way_to_run_the_course_without_make(site):
     for code in ("en", "de"):
         start = (site / code / "index.html").read_text(encoding="utf-8")
         assert "<code>conda env create -f environment.yml</code>" in start
-        assert f"<code>jupyter lab notebooks/{code}/00_start_here.ipynb</code>" in start
+        assert f"<code>cd notebooks</code> {'and' if code == 'en' else 'und'} " \
+            f"<code>jupyter lab {code}/00_start_here.ipynb</code>" in start
+
+
+def test_a_pages_title_names_the_chapter_and_the_course_once():
+    course = "Customer Lifetime Value: a course"
+    assert website.page_title("1. What CLV is", course) == "1. What CLV is · " + course
+    assert website.page_title("Customer Lifetime Value: start here", course) == \
+        "Customer Lifetime Value: start here"
 
 
 def test_a_chapter_summary_goes_on_past_a_list_that_leads_into_more():
@@ -254,7 +262,12 @@ def test_no_page_shows_the_progress_or_the_home_folder_of_whoever_built_it(site)
     home = str(Path.home())
     assert [path.name for path in _pages(site) if home in path.read_text("utf-8")] == []
     assert [path.name for path in _pages(site) if "clv-site-" in path.read_text("utf-8")] == []
-    assert "A newcomer has passed 0 of" in (site / "en" / "00_start_here.html").read_text("utf-8")
+
+
+def test_the_start_chapter_shows_a_newcomers_progress_and_says_so(site):
+    page = (site / "en" / "00_start_here.html").read_text("utf-8")
+    assert "Here is a newcomer&#x27;s progress: 0 of" in page or \
+        "Here is a newcomer's progress: 0 of" in page
     assert website.kernel_environment("en", Path("/tmp/fresh"))["XDG_DATA_HOME"] == "/tmp/fresh"
 
 
