@@ -4,8 +4,8 @@ pandas writes every table it shows with a decimal point and ``inf``, and has no 
 another mark (its ``decimal=`` belongs to ``to_html`` and ``to_string``, not to what a
 notebook displays). :func:`show_tables_in_language` gives IPython a formatter for
 DataFrames and float Series: pandas renders them as always (its columns, widths and
-truncation), then each plain number gets the decimal mark and infinity of the language
-the course speaks at that moment. Each chapter's first cell calls it, through
+truncation), with the decimal mark and infinity of the language the course speaks at
+that moment in the float columns; text, such as ``clv.fmt``'s "2.357", stays as written. Each chapter's first cell calls it, through
 ``clv.tables_in_language()``; importing the package changes nothing.
 """
 
@@ -17,10 +17,10 @@ from typing import Any
 
 from clv_course.i18n import babel_locale
 
-#: a table cell that holds one plain number, as pandas writes it
-_NUMBER_CELL = re.compile(r"<td>(-?)(\d+)\.(\d+)</td>|<td>(-?)inf</td>")
-#: the value at the end of a line of a Series' text (its index comes first)
-_LAST_NUMBER = re.compile(r"(?<=\s)(-?)(?:(\d+)\.(\d+)|inf)$")
+#: a table cell that holds infinity, as pandas writes it in a float column
+_INFINITY_CELL = re.compile(r"<td>(-?)inf</td>")
+#: the value at the end of a line of a float Series' text (its index comes first)
+_LAST_NUMBER = re.compile(r"(?<=\s)(-?)(?:(\d+)\.(\d+)(e[+-]\d+)?|inf)$")
 
 
 def number_marks() -> tuple[str, str]:
@@ -30,20 +30,26 @@ def number_marks() -> tuple[str, str]:
     return get_decimal_symbol(locale), get_infinity_symbol(locale)
 
 
-def localize_table_html(html: str, decimal: str, infinity: str) -> str:
-    """A pandas table's HTML with each number cell written with ``decimal`` and ``infinity``."""
-    def cell(match: re.Match[str]) -> str:
-        if match.group(2) is not None:
-            return f"<td>{match.group(1)}{match.group(2)}{decimal}{match.group(3)}</td>"
-        return f"<td>{match.group(4)}{infinity}</td>"
-    return _NUMBER_CELL.sub(cell, html)
+def table_html(frame: Any, decimal: str, infinity: str) -> str:
+    """A DataFrame as a notebook shows it, its float columns written with ``decimal`` and
+    ``infinity``: pandas' own ``to_html`` with the options ``_repr_html_`` reads (and its
+    ``min_rows`` for a long table), so text columns, such as ``clv.fmt``'s "2.357", stay."""
+    import pandas as pd
+    rows = pd.get_option("display.max_rows")
+    if rows and len(frame) > rows:
+        rows = pd.get_option("display.min_rows") or rows
+    html = frame.to_html(notebook=True, decimal=decimal, max_rows=rows,
+                         max_cols=pd.get_option("display.max_columns"),
+                         show_dimensions=pd.get_option("display.show_dimensions"))
+    return _INFINITY_CELL.sub(lambda match: f"<td>{match.group(1)}{infinity}</td>", html)
 
 
 def localize_series_text(text: str, decimal: str, infinity: str) -> str:
     """A float Series' text with each value written with ``decimal`` and ``infinity``."""
     def value(match: re.Match[str]) -> str:
         if match.group(2) is not None:
-            return f"{match.group(1)}{match.group(2)}{decimal}{match.group(3)}"
+            return f"{match.group(1)}{match.group(2)}{decimal}{match.group(3)}" \
+                   f"{match.group(4) or ''}"
         return f"{match.group(1)}{infinity}"
     return "\n".join(_LAST_NUMBER.sub(value, line) for line in text.split("\n"))
 
@@ -53,7 +59,7 @@ def _frame_html(frame: Any) -> str | None:
     decimal, infinity = number_marks()
     if html is None or decimal == ".":  # English: as pandas writes it, inf included
         return html
-    return localize_table_html(html, decimal, infinity)
+    return table_html(frame, decimal, infinity)
 
 
 def _series_text(series: Any, printer: Any, cycle: bool) -> None:

@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from clv_course.i18n import language
-from clv_course.table_display import (_frame_html, _series_text, localize_series_text,
-                                      localize_table_html)
+from clv_course.table_display import _frame_html, _series_text, localize_series_text, table_html
 
 
 class _Printer:
@@ -30,15 +29,23 @@ FRAME = pd.DataFrame({"sBG": [0.5, 0.631, math.inf], "label": ["a", "b", "c"]},
                      index=pd.Index([1, 2, 7], name="year"))
 
 
-def test_a_number_cell_gets_the_decimal_mark_and_a_text_cell_stays_as_written():
-    html = localize_table_html(FRAME._repr_html_(), ",", "∞")
+def test_a_float_cell_gets_the_decimal_mark_and_a_text_cell_stays_as_written():
+    frame = FRAME.assign(label=["2.357", "b", "c"])  # clv.fmt's German thousands
+    html = table_html(frame, ",", "∞")
     assert "<td>0,631</td>" in html and "<td>0,500</td>" in html and "<td>∞</td>" in html
-    assert "<td>a</td>" in html and "<th>7</th>" in html
+    assert "<td>2.357</td>" in html and "<th>7</th>" in html
 
 
-def test_a_negative_number_keeps_its_sign():
-    assert localize_table_html("<td>-0.25</td><td>-inf</td>", ",", "∞") == \
-        "<td>-0,25</td><td>-∞</td>"
+def test_a_negative_or_tiny_number_keeps_its_sign_and_exponent():
+    html = table_html(pd.DataFrame({"x": [-0.25, -math.inf, 1e-7]}), ",", "∞")
+    assert "<td>-2,500000e-01</td>" in html and "<td>-∞</td>" in html
+    assert localize_series_text("a    1.5e-07", ",", "∞") == "a    1,5e-07"
+
+
+def test_with_a_decimal_point_the_table_is_exactly_the_one_pandas_shows():
+    for frame in (FRAME, pd.DataFrame({"a": range(200)}).astype(float),
+                  pd.DataFrame({i: [1.5] for i in range(40)})):
+        assert table_html(frame, ".", "inf") == frame._repr_html_()
 
 
 def test_a_float_series_gets_the_mark_on_its_values_and_not_on_its_labels():
