@@ -5,8 +5,9 @@ another mark (its ``decimal=`` belongs to ``to_html`` and ``to_string``, not to 
 notebook displays). :func:`show_tables_in_language` gives IPython a formatter for
 DataFrames and float Series: pandas renders them as always (its columns, widths and
 truncation), with the decimal mark and infinity of the language the course speaks at
-that moment in the float columns; text, such as ``clv.fmt``'s "2.357", stays as written. Each chapter's first cell calls it, through
-``clv.tables_in_language()``; importing the package changes nothing.
+that moment in the float columns; text, such as ``clv.fmt``'s "2.357", stays as written.
+Each chapter's first cell calls it, through ``clv.tables_in_language()``; importing the
+package changes nothing.
 """
 
 from __future__ import annotations
@@ -55,11 +56,11 @@ def localize_series_text(text: str, decimal: str, infinity: str) -> str:
 
 
 def _frame_html(frame: Any) -> str | None:
-    html = frame._repr_html_()
+    import pandas as pd
     decimal, infinity = number_marks()
-    if html is None or decimal == ".":  # English: as pandas writes it, inf included
-        return html
-    return table_html(frame, decimal, infinity)
+    if decimal == "." or frame._info_repr() or not pd.get_option("display.notebook_repr_html"):
+        return frame._repr_html_()  # English, or no table to write: as pandas shows it
+    return table_html(frame, decimal, infinity)  # rendered once, not once more by pandas
 
 
 def _series_text(series: Any, printer: Any, cycle: bool) -> None:
